@@ -1,0 +1,62 @@
+# CareerHub developer commands. `make run` and `make test` are all you need.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-e2e lint format bench check-deploy clean python
+
+# Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
+# (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
+PYTHON_CANDIDATES := python3.13 python3.12 python3.14 python3
+PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "CareerHub needs Python 3.12 or newer, and none was found on PATH." >&2; \
+		echo "  Debian 13 / Ubuntu 24.04: sudo apt-get install python3 python3-venv" >&2; \
+		echo "  Debian 12: install it with pyenv (pyenv install 3.13) or uv (uv python install 3.13)," >&2; \
+		echo "  then run make again from this folder." >&2; \
+		exit 1; \
+	fi
+
+$(STAMP): pyproject.toml | python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create a virtual environment: install the venv module (sudo apt-get install python3-venv)." >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_local_editor --port $(PORT)
+	@echo "Mail sent by the site is printed in this terminal."
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
+
+check-deploy: $(STAMP)
+	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=careerhub.example \
+	SITE_URL=https://careerhub.example EMAIL_URL=smtp://mail.example:587 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

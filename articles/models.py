@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from . import rendering
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="Used in the author page's address."
+    )
+    job_title = models.CharField(
+        max_length=160, blank=True, help_text="Shown under the name, e.g. 'Recruiter'."
+    )
+    bio = models.TextField(
+        blank=True, help_text="A few sentences, shown on the author page."
+    )
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The login of this author, so writers can edit their own drafts.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Live articles: published, with a publish date that has come.
+
+        A scheduled article is simply a published one with a future date, so it
+        appears by itself when its time comes, with no job needing to run.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        return self.select_related("author").prefetch_related("tags")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def related_to(self, article: "Article", *, limit: int = 6):
+        """Live articles for the "Related articles" list, in one query.
+
+        Hand-picked ones first, then those sharing the most topics, newer first;
+        never the article itself.
+        """
+        picked = Article.related.through.objects.filter(
+            from_article_id=article.pk, to_article_id=OuterRef("pk")
+        )
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(
+                is_picked=Exists(picked),
+                shared_topics=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            )
+            .select_related("author")
+            .order_by("-is_picked", "-shared_topics", "-published_at", "-pk")[:limit]
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        help_text="The article's address. Changing it keeps the old address "
+        "working: readers are redirected.",
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="articles"
+    )
+    excerpt = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="A sentence or two for lists and shares. Leave blank to use "
+        "the start of the body.",
+    )
+    body = models.TextField(
+        help_text="Markdown. A line [[read-more:ID-or-slug]] adds a 'Read more' "
+        "link to another article."
+    )
+    cover_image = models.ImageField(upload_to="covers/", blank=True)
+    cover_alt = models.CharField(
+        "cover image description",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publish date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the article goes live. A future date schedules it.",
+    )
+    updated_at = models.DateTimeField(
+        "updated date",
+        null=True,
+        blank=True,
+        help_text="Shown as 'Updated' when the text changed after publishing.",
+    )
+    reviewed_at = models.DateField(
+        "reviewed on",
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the facts in this article.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Featured articles lead the home page."
+    )
+    meta_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="For search engines and shares. Leave blank to use the excerpt.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="picked_by",
+        verbose_name="hand-picked related articles",
+        help_text="Shown first under 'Related articles'.",
+    )
+    tags = TaggableManager("topics", blank=True, help_text="Comma-separated topics.")
+
+    body_html = models.TextField(blank=True, editable=False)
+    auto_excerpt = models.CharField(max_length=300, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded", {})
+        self.render()
+        text_changed = loaded and (
+            loaded.get("title") != self.title or loaded.get("body") != self.body
+        )
+        if text_changed and self.is_live:
+            self.updated_at = timezone.now()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            old_slug = loaded.get("slug")
+            if old_slug and old_slug != self.slug:
+                SlugRedirect.objects.update_or_create(
+                    old_slug=old_slug, defaults={"article": self}
+                )
+            # A slug given back to this article must not redirect away from it.
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        self._loaded = {"slug": self.slug, "title": self.title, "body": self.body}
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # Remember what was loaded, to notice slug and text changes on save.
+        instance._loaded = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in {"slug", "title", "body"}
+        }
+        return instance
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def state(self) -> str:
+        """Draft, Scheduled or Published, as editors think of it."""
+        if self.status != self.Status.PUBLISHED:
+            return "Draft"
+        return "Published" if self.is_live else "Scheduled"
+
+    @property
+    def summary(self) -> str:
+        """The editor's excerpt, or one generated from the body."""
+        return self.excerpt or self.auto_excerpt
+
+    @property
+    def description(self) -> str:
+        return self.meta_description or rendering.cut_excerpt(self.summary, 155)
+
+    @property
+    def reading_minutes(self) -> int:
+        return rendering.reading_minutes(self.word_count)
+
+    @property
+    def show_updated(self) -> bool:
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at > self.published_at
+        )
+
+    def render(self):
+        """Refresh the stored HTML, generated excerpt and word count from the body."""
+        self.body_html = rendering.markdown_to_html(self.body)
+        text = rendering.html_to_text(self.body_html)
+        self.word_count = len(text.split())
+        self.auto_excerpt = rendering.cut_excerpt(text, 200)
+
+    def body_for_page(self, *, preview: bool = False) -> str:
+        """Body HTML with "Read more" references expanded (one query at most)."""
+        ids = rendering.read_more_ids(self.body_html)
+        targets = (
+            Article.objects.only("title", "slug", "status", "published_at").in_bulk(ids)
+            if ids
+            else {}
+        )
+        return rendering.expand_read_more(self.body_html, targets, preview=preview)
+
+
+class SlugRedirect(models.Model):
+    """An article's former slug, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=220, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+def topics_in_use():
+    """Topics with their number of live articles, most used first (one query)."""
+    return (
+        Tag.objects.filter(article__in=Article.objects.published())
+        .annotate(article_count=Count("article", distinct=True))
+        .order_by("-article_count", "name")
+    )

@@ -1,0 +1,109 @@
+"""Markdown to safe HTML, excerpts, reading time and "Read more" references.
+
+Editors reference another article on a line of its own:
+
+    [[read-more:42]]            by id (what is stored)
+    [[read-more:some-slug]]     by slug (the admin turns it into the id on save)
+
+The stored HTML keeps the reference as a token; ``expand_read_more`` swaps it
+for a link to the target's *current* title and URL when the page is served,
+or for plain text when the target is not published, so renames never break.
+"""
+
+import html
+import math
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+READ_MORE_LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t]*$", re.M)
+# After rendering, a reference line is a paragraph of its own.
+READ_MORE_TOKEN = re.compile(r"<p>\[\[read-more:(\d+)\]\]</p>")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+WORDS_PER_MINUTE = 230
+
+_markdown = MarkdownIt("commonmark", {"typographer": True}).enable(
+    ["table", "strikethrough", "replacements", "smartquotes"]
+)
+
+
+def _demote_headings(source: str) -> str:
+    # The page title is the only <h1>; a "# Heading" in the body becomes <h2>.
+    return re.sub(r"^#(?=\s)", "##", source, flags=re.M)
+
+
+def markdown_to_html(source: str) -> str:
+    """Render editor Markdown to sanitised HTML (no script, handler or js: URL)."""
+    rendered = _markdown.render(_demote_headings(source or ""))
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def read_more_references(source: str) -> list[str]:
+    """The ids or slugs referenced by "Read more" lines, in order."""
+    return READ_MORE_LINE.findall(source or "")
+
+
+def read_more_ids(body_html: str) -> list[int]:
+    return [int(pk) for pk in READ_MORE_TOKEN.findall(body_html or "")]
+
+
+def expand_read_more(body_html: str, targets: dict, *, preview: bool = False) -> str:
+    """Replace reference tokens by links to the targets' current title and URL.
+
+    ``targets`` maps ids to articles. A target that is not live (draft,
+    scheduled) is never linked: readers see nothing of it, since unpublished
+    titles must not leak; an editor's preview shows its title as plain text.
+    """
+
+    def replace(match: re.Match) -> str:
+        target = targets.get(int(match.group(1)))
+        if target is None or not (target.is_live or preview):
+            return ""
+        title = html.escape(target.title)
+        label = '<span class="read-more__label">Read more:</span>'
+        if not target.is_live:
+            return (
+                f'<p class="read-more read-more--pending">{label} {title} '
+                "<em>(not published yet: readers will not see this line)</em></p>"
+            )
+        url = html.escape(target.get_absolute_url())
+        return f'<p class="read-more">{label} <a href="{url}">{title}</a></p>'
+
+    return READ_MORE_TOKEN.sub(replace, body_html or "")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of sanitised HTML, whitespace collapsed."""
+    text = nh3.clean(READ_MORE_TOKEN.sub(" ", fragment or ""), tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def cut_excerpt(text: str, limit: int = 200) -> str:
+    """About ``limit`` characters, cut at a word boundary, ending in an ellipsis."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    if len(text) > limit:
+        cut = text[: limit + 1]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > limit // 2 else text[:limit]
+    return text.rstrip(" .,;:!?-–—…") + "…"
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))

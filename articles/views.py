@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from .models import Article, Author, SlugRedirect, topics_in_use
+
+ARTICLES_PER_PAGE = 12
+
+
+class PublicPageMixin:
+    """Pages every reader sees alike: cacheable by browsers and proxies.
+
+    Nothing on them depends on the session or a CSRF token, so a shared cache
+    may serve one copy to every anonymous reader.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not response.has_header("Cache-Control"):
+            patch_cache_control(
+                response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
+            )
+        return response
+
+
+class LiveArticlesMixin(PublicPageMixin):
+    def get_queryset(self):
+        return Article.objects.published().for_listing().newest_first()
+
+
+class HomeView(LiveArticlesMixin, TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        live = self.get_queryset()
+        featured = list(live.filter(featured=True)[:3])
+        latest = list(live.exclude(pk__in=[a.pk for a in featured])[:9])
+        return super().get_context_data(
+            featured=featured, latest=latest, topics=topics_in_use()[:12], **kwargs
+        )
+
+
+class ArticleListView(LiveArticlesMixin, ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+
+class TopicView(LiveArticlesMixin, ListView):
+    template_name = "articles/topic.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class AuthorView(LiveArticlesMixin, ListView):
+    template_name = "articles/author.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        # The author is known: no need to join it again for every row.
+        return (
+            Article.objects.published()
+            .filter(author=self.author)
+            .prefetch_related("tags")
+            .newest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        for article in context["articles"]:
+            article.author = self.author
+        return context
+
+
+class ArticleDetailView(LiveArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    preview = False
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            redirect = (
+                SlugRedirect.objects.filter(
+                    old_slug=kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if redirect is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            body=article.body_for_page(preview=self.preview),
+            related=Article.objects.related_to(article),
+            preview=self.preview,
+            **kwargs,
+        )

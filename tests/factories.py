@@ -1,0 +1,52 @@
+from datetime import UTC, datetime, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+
+from articles.models import Article, Author
+
+# A fixed "now" for tests that travel in time.
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    job_title = "Career coach"
+    bio = "Writes about careers."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A live article by default; pass status/published_at for other states."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    author = factory.SubFactory(AuthorFactory)
+    body = "## A heading\n\nSome useful advice about careers and interviews.\n"
+    status = Article.Status.PUBLISHED
+    # Each article a little newer than the one before, all in the past.
+    published_at = factory.Sequence(
+        lambda n: datetime(2025, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n)
+    )
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
