@@ -1,6 +1,5 @@
 """Load the demo authors and articles from articles/demo/ (safe to run twice)."""
 
-import colorsys
 import hashlib
 import io
 import textwrap
@@ -13,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
+from taggit.models import Tag
 
 from articles.images import make_renditions
 from articles.models import Article, Author
@@ -26,14 +26,31 @@ def read_article(path: Path) -> tuple[dict, str]:
     return tomllib.loads(front_matter), body.strip() + "\n"
 
 
+# Gradient pairs for generated covers: deep start, lighter end.
+PALETTES = [
+    ((11, 60, 93), (50, 142, 200)),
+    ((7, 86, 74), (95, 208, 185)),
+    ((74, 35, 90), (196, 113, 237)),
+    ((120, 40, 31), (241, 143, 88)),
+    ((28, 40, 65), (99, 132, 199)),
+    ((91, 22, 56), (232, 93, 117)),
+    ((33, 62, 36), (129, 199, 132)),
+    ((62, 44, 16), (226, 170, 72)),
+]
+# Display names of the demo topics, keyed by slug.
+TOPIC_NAMES = {
+    "ai-in-the-job-search": "AI in the job search",
+    "cvs-and-cover-letters": "CVs and cover letters",
+}
+
+
+def topic_name(slug: str) -> str:
+    return TOPIC_NAMES.get(slug, slug.replace("-", " ").capitalize())
+
+
 def palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    hue = int(hashlib.sha256(seed.encode()).hexdigest()[:6], 16) / 0xFFFFFF
-    dark = colorsys.hls_to_rgb(hue, 0.22, 0.55)
-    light = colorsys.hls_to_rgb((hue + 0.12) % 1, 0.45, 0.6)
-    return (
-        tuple(round(c * 255) for c in dark),
-        tuple(round(c * 255) for c in light),
-    )
+    index = int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16) % len(PALETTES)
+    return PALETTES[index]
 
 
 def cover_image(title: str, seed: str) -> bytes:
@@ -107,8 +124,15 @@ class Command(BaseCommand):
                 if missing:
                     self.stderr.write(f"{meta['slug']}: unknown read-more {missing}")
                 if body != article.body:
+                    # Store the ids without counting as an editor's update.
                     article.body = body
-                    article.save()
+                    article.render()
+                    Article.objects.filter(pk=article.pk).update(
+                        body=article.body,
+                        body_html=article.body_html,
+                        auto_excerpt=article.auto_excerpt,
+                        word_count=article.word_count,
+                    )
                 picked = [
                     articles[slug]
                     for slug in meta.get("related", [])
@@ -122,6 +146,12 @@ class Command(BaseCommand):
                 f"({created} new)."
             )
         )
+
+    def topic(self, slug: str) -> Tag:
+        tag, _ = Tag.objects.get_or_create(
+            slug=slug, defaults={"name": topic_name(slug)}
+        )
+        return tag
 
     def load_author(self, data: dict) -> Author:
         author, _ = Author.objects.get_or_create(
@@ -166,5 +196,5 @@ class Command(BaseCommand):
         )
         article.cover_renditions = make_renditions(article.cover_image.name)
         article.save()
-        article.tags.set(meta.get("topics", []))
+        article.tags.set([self.topic(slug) for slug in meta.get("topics", [])])
         return article, True
