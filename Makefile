@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml | python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 		echo "Could not create a virtual environment: install the venv module (sudo apt-get install python3-venv)." >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet '.[dev]'
 	@touch $(STAMP)
 
 run: $(STAMP)
