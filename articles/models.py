@@ -185,8 +185,10 @@ class Article(models.Model):
                 SlugRedirect.objects.update_or_create(
                     old_slug=old_slug, defaults={"article": self}
                 )
-            # A slug given back to this article must not redirect away from it.
-            SlugRedirect.objects.filter(old_slug=self.slug).delete()
+            # An article given back its old slug needs no redirect to itself. A
+            # redirect from this slug to another article stays: it answers
+            # only while this one is not live (a live slug always wins).
+            SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
         self._loaded = {"slug": self.slug, "title": self.title, "body": self.body}
 
     def get_absolute_url(self):

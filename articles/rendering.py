@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 READ_MORE_LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t]*$", re.M)
 # After rendering, a reference line is a paragraph of its own.
-READ_MORE_TOKEN = re.compile(r"<p>\[\[read-more:(\d+)\]\]</p>")
+READ_MORE_TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -35,14 +35,22 @@ _markdown = MarkdownIt("commonmark", {"typographer": True}).enable(
 )
 
 
-def _demote_headings(source: str) -> str:
-    # The page title is the only <h1>; a "# Heading" in the body becomes <h2>.
-    return re.sub(r"^#(?=\s)", "##", source, flags=re.M)
+def _render_markdown(source: str) -> str:
+    # A reference line is always a block of its own, even with no blank line
+    # around it, so it renders as a paragraph the page can swap for a link.
+    source = READ_MORE_LINE.sub(lambda m: f"\n\n{m.group(0).strip()}\n\n", source)
+    env: dict = {}
+    tokens = _markdown.parse(source, env)
+    for token in tokens:
+        # The page title is the only <h1>: body headings start at <h2>.
+        if token.type in {"heading_open", "heading_close"} and token.tag == "h1":
+            token.tag = "h2"
+    return _markdown.renderer.render(tokens, _markdown.options, env)
 
 
 def markdown_to_html(source: str) -> str:
     """Render editor Markdown to sanitised HTML (no script, handler or js: URL)."""
-    rendered = _markdown.render(_demote_headings(source or ""))
+    rendered = _render_markdown(source or "")
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -59,7 +67,9 @@ def read_more_references(source: str) -> list[str]:
 
 
 def read_more_ids(body_html: str) -> list[int]:
-    return [int(pk) for pk in READ_MORE_TOKEN.findall(body_html or "")]
+    return [
+        int(ref) for ref in READ_MORE_TOKEN.findall(body_html or "") if ref.isdigit()
+    ]
 
 
 def expand_read_more(body_html: str, targets: dict, *, preview: bool = False) -> str:
@@ -71,7 +81,9 @@ def expand_read_more(body_html: str, targets: dict, *, preview: bool = False) ->
     """
 
     def replace(match: re.Match) -> str:
-        target = targets.get(int(match.group(1)))
+        ref = match.group(1)
+        # A slug that was never resolved to an id matches nothing.
+        target = targets.get(int(ref)) if ref.isdigit() else None
         if target is None or not (target.is_live or preview):
             return ""
         title = html.escape(target.title)
@@ -94,14 +106,16 @@ def html_to_text(fragment: str) -> str:
 
 
 def cut_excerpt(text: str, limit: int = 200) -> str:
-    """About ``limit`` characters, cut at a word boundary, ending in an ellipsis."""
+    """About ``limit`` characters, cut at a word boundary, ending in an ellipsis.
+
+    Text that fits is returned whole, without an ellipsis: nothing was cut.
+    """
     text = " ".join((text or "").split())
-    if not text:
-        return ""
-    if len(text) > limit:
-        cut = text[: limit + 1]
-        space = cut.rfind(" ")
-        text = cut[:space] if space > limit // 2 else text[:limit]
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = cut.rfind(" ")
+    text = cut[:space] if space > limit // 2 else text[:limit]
     return text.rstrip(" .,;:!?-–—…") + "…"
 
 

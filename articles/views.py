@@ -55,7 +55,9 @@ class TopicView(LiveArticlesMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A topic only drafts use is not public yet.
+        live_topics = Tag.objects.filter(article__in=Article.objects.published())
+        self.topic = get_object_or_404(live_topics.distinct(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.topic)
 
     def get_context_data(self, **kwargs):

@@ -41,8 +41,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
-        "Refusing to start with DEBUG=False and the development SECRET_KEY: "
-        "set SECRET_KEY to a long random value (50+ characters)."
+        "Refusing to start with DEBUG=False without a proper SECRET_KEY (it is "
+        "unset, the development key or shorter than 40 characters): set "
+        "SECRET_KEY to a long random value (50+ characters)."
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -148,8 +149,17 @@ def mailer_from_url(url: str) -> dict:
         raise ImproperlyConfigured(
             "Set EMAIL_URL (for example smtp://user:password@host:587?tls=1)."
         )
+    try:
+        return _mailer_from_url(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL is not valid: {error}") from error
+
+
+def _mailer_from_url(url: str) -> dict:
     parts = urlsplit(url)
-    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    query = {
+        key: values[-1].strip().lower() for key, values in parse_qs(parts.query).items()
+    }
     if parts.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
@@ -170,7 +180,7 @@ def mailer_from_url(url: str) -> dict:
         }
         if parts.scheme == "smtps":
             options["use_ssl"] = True
-        elif query.get("tls", "1") in {"1", "true", "yes"}:
+        elif query.get("tls", "1") in {"1", "true", "yes", "on"}:
             options["use_tls"] = True
         return {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -50,3 +50,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class DraftArticleFactory(ArticleFactory):
+    """An article an editor has not published: no publish date."""
+
+    status = Article.Status.DRAFT
+    published_at = None
+
+
+class ScheduledArticleFactory(ArticleFactory):
+    """Published with a date a week after NOW: freeze time at NOW to use it."""
+
+    published_at = factory.Sequence(
+        lambda n: NOW + timedelta(days=7) + timedelta(minutes=n)
+    )
