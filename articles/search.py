@@ -57,7 +57,11 @@ class Query:
         text = " ".join(_CONTROL.sub(" ", raw or "").split())
         if len(text) <= MAX_QUERY_LENGTH:
             return cls(text)
-        return cls(text[:MAX_QUERY_LENGTH].rstrip(), truncated=True)
+        cut = text[: MAX_QUERY_LENGTH + 1]
+        space = cut.rfind(" ")
+        # At a word boundary, unless that would throw most of it away.
+        cut = cut[:space] if space > MAX_QUERY_LENGTH // 2 else cut[:MAX_QUERY_LENGTH]
+        return cls(cut.rstrip(), truncated=True)
 
 
 def article_search_vector():

@@ -175,6 +175,14 @@ def test_odd_or_hostile_queries_give_a_clear_page(client, query):
     assert "Search" in response.text
 
 
+def test_undecodable_or_repeated_query_parameters_give_a_page(client):
+    ArticleFactory(title="Interview basics", body=PLAIN_BODY)
+
+    assert client.get(f"{SEARCH_URL}?q=%ff%fe%00").status_code == 200
+    assert client.get(f"{SEARCH_URL}?q=x&q=interview").status_code == 200
+    assert client.get(f"{SEARCH_URL}?q=interview&page=abc").status_code == 404
+
+
 def test_very_long_query_is_cut_and_the_page_says_so(client):
     ArticleFactory(title="Interview basics", body=PLAIN_BODY)
     query = "interview " + "x" * 500
@@ -191,6 +199,9 @@ def test_query_parsing_caps_length_and_drops_control_characters():
     assert Query.parse(None) == Query("")
     long = Query.parse("a" * (MAX_QUERY_LENGTH + 1))
     assert long.truncated and len(long.text) == MAX_QUERY_LENGTH
+    words = Query.parse("salary " * 60)
+    assert words.truncated and words.text.endswith(" salary")
+    assert len(words.text) <= MAX_QUERY_LENGTH
 
 
 def test_empty_query_invites_a_search_and_offers_topics(client):
@@ -223,7 +234,7 @@ def test_results_are_counted_and_paginated_keeping_the_query(client):
 
     assert "13 results for" in first.text
     assert len(first.context["articles"]) == 12
-    assert 'href="?page=2&amp;q=career+change"' in first.text
+    assert 'href="?page=2&amp;q=career+change">Next →</a>' in first.text
     assert len(second.context["articles"]) == 1
     assert second.context["page_obj"].number == 2
 
