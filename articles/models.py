@@ -1,5 +1,9 @@
+from datetime import date, datetime, time
+
 from django.conf import settings
-from django.db import models, transaction
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import rendering
+from .search import article_search_vector, search_queryset
 
 
 class Author(models.Model):
@@ -78,6 +83,20 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("author")
             .order_by("-is_picked", "-shared_topics", "-published_at", "-pk")[:limit]
         )
+
+    def search(self, text: str):
+        """Matches of a reader's query, best first (see articles/search.py)."""
+        return search_queryset(self, text)
+
+    def not_reviewed_since(self, day: date):
+        """Articles whose facts nobody has checked on or after ``day``."""
+        return self.filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=day))
+
+    def refresh_search_vectors(self) -> int:
+        """Recompute the full-text document of these rows (PostgreSQL only)."""
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        return self.update(search_vector=article_search_vector())
 
 
 class Article(models.Model):
@@ -158,6 +177,9 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # Weighted words of title, excerpt and body for full-text search
+    # (PostgreSQL; refreshed on save, stays empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -165,6 +187,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 
     def __str__(self):
@@ -189,6 +212,13 @@ class Article(models.Model):
             # redirect from this slug to another article stays: it answers
             # only while this one is not live (a live slug always wins).
             SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or {"title", "excerpt", "body"} & set(
+                update_fields
+            ):
+                Article.objects.using(self._state.db).filter(
+                    pk=self.pk
+                ).refresh_search_vectors()
         self._loaded = {"slug": self.slug, "title": self.title, "body": self.body}
 
     def get_absolute_url(self):
@@ -241,6 +271,11 @@ class Article(models.Model):
             and self.updated_at > self.published_at
         )
 
+    @property
+    def date_modified(self) -> datetime | None:
+        """What feeds and search engines are told as the last change."""
+        return latest_change(self.published_at, self.updated_at, self.reviewed_at)
+
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
         self.body_html = rendering.markdown_to_html(self.body)
@@ -269,6 +304,19 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+def latest_change(*moments: datetime | date | None) -> datetime | None:
+    """The latest of publish, update and review dates (a date counts from its
+    start), or None when there is none."""
+    moments = [
+        moment
+        if isinstance(moment, datetime)
+        else timezone.make_aware(datetime.combine(moment, time.min))
+        for moment in moments
+        if moment
+    ]
+    return max(moments, default=None)
 
 
 def topics_in_use():

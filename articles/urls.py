@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, search_views, views
 
 app_name = "articles"
 
@@ -10,4 +10,18 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    # Discovery: search and feeds.
+    path("search/", search_views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
+    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path(
+        "topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic_feed_atom"
+    ),
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path(
+        "authors/<slug:slug>/feed/atom/",
+        feeds.AuthorAtomFeed(),
+        name="author_feed_atom",
+    ),
 ]

@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.generic import TemplateView
+
+from articles import sitemaps
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
@@ -9,6 +14,22 @@ admin.site.index_title = "Run the site"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(
+            sitemap_views.sitemap
+        ),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(
+            template_name="robots.txt", content_type="text/plain; charset=utf-8"
+        ),
+        name="robots",
+    ),
 ]
 
 if settings.DEBUG:

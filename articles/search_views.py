@@ -1,0 +1,43 @@
+from urllib.parse import urlencode
+
+from django.views.generic import ListView
+
+from .models import Article, topics_in_use
+from .search import MAX_QUERY_LENGTH, Query, add_highlights
+from .views import ARTICLES_PER_PAGE, PublicPageMixin
+
+
+class SearchView(PublicPageMixin, ListView):
+    """Search results: any query gives a page (too long is cut, odd is harmless)."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.query = Query.parse(request.GET.get("q"))
+        response = super().get(request, *args, **kwargs)
+        # Result pages are endless and thin: keep them out of search engines.
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_queryset(self):
+        if not self.query.text:
+            return Article.objects.none()
+        return Article.objects.published().for_listing().search(self.query.text)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        add_highlights(context["articles"], self.query.text)
+        if not context["articles"]:
+            # Somewhere to go from an empty page.
+            context["topics"] = topics_in_use()[:12]
+        params = {"q": self.query.text} if self.query.text else {}
+        context.update(
+            query=self.query.text,
+            truncated=self.query.truncated,
+            max_query_length=MAX_QUERY_LENGTH,
+            query_string=urlencode(params),
+            canonical_params=params,
+        )
+        return context

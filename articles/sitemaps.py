@@ -1,0 +1,127 @@
+"""sitemap.xml: an index of sections, each split into pages of at most 50,000 URLs.
+
+Only live articles, and topics and authors with live articles, are listed.
+URLs are absolute on ``settings.SITE_URL``, whatever host the request used.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Max
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from taggit.models import Tag
+
+from .models import Article, Author, latest_change
+
+
+class SiteSitemap(Sitemap):
+    """URLs on the public site address, not the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PageSitemap(SiteSitemap):
+    def items(self):
+        return ["articles:home", "articles:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ArticleSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at", "reviewed_at")
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.date_modified
+
+    def get_latest_lastmod(self):
+        # One aggregate, not a walk over every article.
+        latest = Article.objects.published().aggregate(
+            published_at=Max("published_at"),
+            updated_at=Max("updated_at"),
+            reviewed_at=Max("reviewed_at"),
+        )
+        return latest_change(*latest.values())
+
+
+class TopicSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Tag.objects.filter(article__in=Article.objects.published())
+            .annotate(last_published=Max("article__published_at"))
+            .order_by("pk")
+        )
+
+    def location(self, item):
+        return reverse("articles:topic", kwargs={"slug": item.slug})
+
+    def lastmod(self, item):
+        return item.last_published
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(tags__isnull=False)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
+
+
+class AuthorSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Author.objects.filter(articles__in=Article.objects.published())
+            .annotate(last_published=Max("articles__published_at"))
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.last_published
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("published_at"))[
+            "latest"
+        ]
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+@x_robots_tag
+def index(request):
+    """The sitemap index, listing each section's pages (absolute on SITE_URL)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = settings.SITE_URL + reverse(
+            "sitemap-section", kwargs={"section": section}
+        )
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        for page in range(2, sitemap.paginator.num_pages + 1):
+            entries.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
+    response = TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+    )
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    return response

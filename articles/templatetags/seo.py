@@ -1,0 +1,60 @@
+"""Tags for canonical URLs, share metadata and JSON-LD (see articles/seo.py)."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.utils.encoding import iri_to_uri
+
+from articles import seo
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path=None):
+    """This page's one address: SITE_URL + path, plus ?page=N beyond page 1.
+
+    Views may add query parameters that make a page distinct (the search
+    query) as ``canonical_params``; anything else in the query string is not
+    part of the canonical address.
+    """
+    request = context.get("request")
+    path = path or (request.path if request else "/")
+    params = dict(context.get("canonical_params") or {})
+    page_obj = context.get("page_obj")
+    if page_obj is not None and page_obj.number > 1:
+        params["page"] = page_obj.number
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{settings.SITE_URL}{iri_to_uri(path)}{query}"
+
+
+@register.simple_tag
+def site_description():
+    return seo.SITE_DESCRIPTION
+
+
+@register.simple_tag
+def share_image(image=None):
+    """The page's share image, or the site's default one."""
+    return image or seo.site_image()
+
+
+@register.filter
+def cover_share_image(article):
+    return seo.article_image(article)
+
+
+@register.filter
+def absolute(url):
+    return seo.absolute_url(str(url))
+
+
+@register.simple_tag
+def article_json_ld(article):
+    return seo.json_ld(seo.article_data(article))
+
+
+@register.simple_tag
+def author_json_ld(author):
+    return seo.json_ld(seo.author_data(author))

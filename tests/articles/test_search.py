@@ -1,0 +1,304 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from articles.models import Article
+from articles.search import MAX_QUERY_LENGTH, Query
+from tests.factories import NOW, ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = reverse("articles:search")
+PLAIN_BODY = "Nothing to see in this body.\n"
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's"
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def result_titles(response) -> list[str]:
+    return [article.title for article in response.context["articles"]]
+
+
+def search(client, query, **params):
+    return client.get(SEARCH_URL, {"q": query, **params})
+
+
+def test_title_match_ranks_above_excerpt_match_above_body_match(client):
+    # Newest first by date, so only relevance can put the title match on top.
+    in_title = ArticleFactory(
+        title="Mentoring that works", body=PLAIN_BODY, published_at=NOW - timedelta(3)
+    )
+    in_excerpt = ArticleFactory(
+        title="Growing at work",
+        excerpt="Why mentoring matters.",
+        body=PLAIN_BODY,
+        published_at=NOW - timedelta(2),
+    )
+    in_body = ArticleFactory(
+        title="Your first year",
+        body="Find some mentoring early.\n",
+        published_at=NOW - timedelta(1),
+    )
+
+    response = search(client, "mentoring")
+
+    assert result_titles(response) == [in_title.title, in_excerpt.title, in_body.title]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("interviews", "How to prepare for an interview"),
+        ("interview", "Three interviews in one week"),
+        ("negotiating", "Salary negotiation for beginners"),
+        ("negotiation", "Negotiating a raise"),
+    ],
+)
+def test_other_forms_of_a_word_are_found(client, query, text):
+    ArticleFactory(title=text, body=PLAIN_BODY)
+    ArticleFactory(title="Unrelated advice", body=PLAIN_BODY)
+
+    assert result_titles(search(client, query)) == [text]
+
+
+def test_every_word_of_the_query_must_match(client):
+    ArticleFactory(title="Salary talks", body="Ask for a raise.\n")
+    ArticleFactory(title="Salary bands", body=PLAIN_BODY)
+
+    assert result_titles(search(client, "salary raise")) == ["Salary talks"]
+
+
+def test_a_minus_word_excludes_articles(client):
+    ArticleFactory(title="Salary talks", body="Ask for a raise.\n")
+    ArticleFactory(title="Salary bands", body=PLAIN_BODY)
+
+    assert result_titles(search(client, "salary -raise")) == ["Salary bands"]
+
+
+def test_draft_and_scheduled_articles_are_never_found(client):
+    live = ArticleFactory(title="Remote work, live", body=PLAIN_BODY)
+    ArticleFactory(
+        title="Remote work, draft", status=Article.Status.DRAFT, published_at=None
+    )
+    ArticleFactory(title="Remote work, scheduled", published_at=NOW + timedelta(1))
+
+    assert result_titles(search(client, "remote")) == [live.title]
+
+
+def test_scheduled_article_is_found_once_its_time_comes(client):
+    ArticleFactory(title="Remote work, scheduled", published_at=NOW + timedelta(1))
+
+    with time_machine.travel(NOW + timedelta(days=2), tick=False):
+        assert result_titles(search(client, "remote")) == ["Remote work, scheduled"]
+
+
+def test_an_edited_article_is_found_by_its_new_words(client):
+    article = ArticleFactory(title="Old title", body=PLAIN_BODY)
+    article = Article.objects.get(pk=article.pk)
+    article.title = "Portfolio reviews for designers"
+    article.save()
+
+    assert result_titles(search(client, "portfolio")) == [article.title]
+    assert result_titles(search(client, "old")) == []
+
+
+def test_matches_are_highlighted_in_the_excerpt(client):
+    ArticleFactory(
+        title="Pay",
+        excerpt="A calm script for your salary negotiation.",
+        body=PLAIN_BODY,
+    )
+
+    response = search(client, "negotiation")
+
+    assert "<mark>negotiation</mark>" in response.text
+    assert "<mark>calm</mark>" not in response.text
+
+
+def test_other_word_forms_are_highlighted(client):
+    ArticleFactory(title="Pay", excerpt="Negotiating well takes practice.")
+
+    response = search(client, "negotiation")
+
+    assert "<mark>Negotiating</mark>" in response.text
+
+
+def test_hostile_article_text_is_escaped_around_the_highlight(client):
+    ArticleFactory(
+        title="Pay",
+        excerpt='<img src=x onerror="alert(1)"> salary </mark><script>x</script>',
+        body=PLAIN_BODY,
+    )
+
+    response = search(client, "salary")
+
+    assert "<mark>salary</mark>" in response.text
+    assert "<img src=x" not in response.text
+    assert "<script>x" not in response.text
+    assert "&lt;img src=x" in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<script>alert(1)</script>",
+        "\x00",
+        "interview\x00s",
+        "' OR 1=1 --",
+        '"unclosed phrase',
+        "&|!():*<->",
+        "-",
+        "or",
+        "%_\\",
+        "🙂 emoji",
+        "\ue000marker\ue001",
+    ],
+)
+def test_odd_or_hostile_queries_give_a_clear_page(client, query):
+    ArticleFactory(title="Interview basics", body=PLAIN_BODY)
+
+    response = search(client, query)
+
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.text
+    assert "\ue000" not in response.text
+    assert "Search" in response.text
+
+
+def test_undecodable_or_repeated_query_parameters_give_a_page(client):
+    ArticleFactory(title="Interview basics", body=PLAIN_BODY)
+
+    assert client.get(f"{SEARCH_URL}?q=%ff%fe%00").status_code == 200
+    assert client.get(f"{SEARCH_URL}?q=x&q=interview").status_code == 200
+    assert client.get(f"{SEARCH_URL}?q=interview&page=abc").status_code == 404
+
+
+def test_very_long_query_is_cut_and_the_page_says_so(client):
+    ArticleFactory(title="Interview basics", body=PLAIN_BODY)
+    query = "interview " + "x" * 500
+
+    response = search(client, query)
+
+    assert response.status_code == 200
+    assert f"longer than {MAX_QUERY_LENGTH} characters" in response.text
+    assert len(response.context["query"]) <= MAX_QUERY_LENGTH
+
+
+def test_query_parsing_caps_length_and_drops_control_characters():
+    assert Query.parse("  salary\x00 \t talks \n") == Query("salary talks")
+    assert Query.parse(None) == Query("")
+    long = Query.parse("a" * (MAX_QUERY_LENGTH + 1))
+    assert long.truncated and len(long.text) == MAX_QUERY_LENGTH
+    words = Query.parse("salary " * 60)
+    assert words.truncated and words.text.endswith(" salary")
+    assert len(words.text) <= MAX_QUERY_LENGTH
+
+
+def test_empty_query_invites_a_search_and_offers_topics(client):
+    ArticleFactory(topics=["Interviews"])
+
+    response = search(client, "  ")
+
+    assert response.status_code == 200
+    assert "Type a word or two" in response.text
+    assert reverse("articles:topic", kwargs={"slug": "interviews"}) in response.text
+    assert "results for" not in response.text
+
+
+def test_no_results_says_so_and_suggests_topics(client):
+    ArticleFactory(title="Interview basics", topics=["Interviews"])
+
+    response = search(client, "zebra")
+
+    assert "0 results for" in response.text
+    assert "No articles match" in response.text
+    assert reverse("articles:topic", kwargs={"slug": "interviews"}) in response.text
+
+
+def test_results_are_counted_and_paginated_keeping_the_query(client):
+    for n in range(13):
+        ArticleFactory(title=f"Career change story {n}", body=PLAIN_BODY)
+
+    first = search(client, "career change")
+    second = search(client, "career change", page=2)
+
+    assert "13 results for" in first.text
+    assert len(first.context["articles"]) == 12
+    assert 'href="?page=2&amp;q=career+change">Next →</a>' in first.text
+    assert len(second.context["articles"]) == 1
+    assert second.context["page_obj"].number == 2
+
+
+def test_page_beyond_the_results_is_not_found(client):
+    ArticleFactory(title="Career change", body=PLAIN_BODY)
+
+    assert search(client, "career", page=5).status_code == 404
+
+
+def test_search_pages_are_kept_out_of_search_engines(client):
+    response = search(client, "career")
+
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.text
+
+
+def test_every_page_has_a_search_box_in_the_header(client):
+    article = ArticleFactory()
+
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        header = re.search(
+            r"<header class=\"site-header\">.*?</header>", client.get(url).text, re.S
+        )
+        assert f'action="{SEARCH_URL}"' in header[0]
+        assert 'name="q"' in header[0]
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_results_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count
+):
+    for n in range(count):
+        ArticleFactory(
+            title=f"Interview {n}", body=PLAIN_BODY, topics=["Interviews", f"T{n}"]
+        )
+
+    # 1 count, 1 page of articles with their authors, 1 topics of that page
+    with django_assert_num_queries(3):
+        response = search(client, "interview")
+
+    assert len(response.context["articles"]) == min(count, 12)
+
+
+def test_empty_results_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    for n in range(20):
+        ArticleFactory(title=f"Interview {n}", topics=[f"T{n}"])
+
+    # 1 count, 1 topics to suggest
+    with django_assert_num_queries(2):
+        search(client, "zebra")
+
+
+@pytest.mark.postgres
+@requires_postgres
+def test_phrase_and_or_queries_use_full_text_syntax(client):
+    ArticleFactory(title="Cover letter tips", body=PLAIN_BODY)
+    ArticleFactory(title="Letter to a cover band", body=PLAIN_BODY)
+    ArticleFactory(title="CV basics", body=PLAIN_BODY)
+
+    assert result_titles(search(client, '"cover letter"')) == ["Cover letter tips"]
+    assert sorted(result_titles(search(client, "cv or tips"))) == [
+        "CV basics",
+        "Cover letter tips",
+    ]
