@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml | python
 	$(BIN)/python -m pip install --quiet '.[dev]'
 	@touch $(STAMP)
 
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
