@@ -7,15 +7,16 @@ publishing fields are read-only for them.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -95,11 +96,12 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "job_title", "user", "article_count", "has_photo"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "job_title"]
+    readonly_fields = ["photo_preview"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "bio"]}),
-        ("Photo", {"fields": ["photo"]}),
+        ("Photo", {"fields": ["photo_preview", "photo"]}),
         (
             "Login",
             {
@@ -125,6 +127,15 @@ class AuthorAdmin(admin.ModelAdmin):
     def has_photo(self, author):
         return bool(author.photo)
 
+    @admin.display(description="current photo")
+    def photo_preview(self, author):
+        smallest = (author.photo_renditions or {}).get("jpeg") or []
+        if not smallest:
+            return "No photo yet."
+        return format_html(
+            '<img class="cover-preview" src="{}" alt="" width="160">', smallest[0][1]
+        )
+
     def save_model(self, request, obj, form, change):
         services.author_save(author=obj, photo_changed="photo" in form.changed_data)
 
@@ -146,10 +157,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "state_label",
         "author",
-        "published_at",
+        "publish_date",
         "topic_list",
         "featured",
-        "preview_link",
     ]
     list_select_related = ["author"]
     list_filter = [
@@ -161,12 +171,15 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "published_at"
     search_fields = ["title", "body"]
-    search_help_text = "Searches titles and article text."
+    search_help_text = (
+        f"Searches titles and article text. Dates are in {settings.TIME_ZONE} time."
+    )
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author", "related"]
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     actions = ["publish_now", "unpublish", "feature", "unfeature"]
-    ordering = ["-published_at", "-pk"]
+    # Drafts (no date yet) first on every database, then the newest.
+    ordering = [F("published_at").desc(nulls_first=True), "-pk"]
 
     class Media:
         css = {"all": ["css/admin-articles.css"]}
@@ -176,7 +189,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         may_publish = roles.can_publish(request.user)
         publishing = {
-            "fields": ["state_summary", "status", "published_at", "featured"],
+            "fields": [
+                "state_summary",
+                "status",
+                "published_at",
+                "featured",
+                "reviewed_at",
+            ],
             "description": (
                 f"Dates and times are in {settings.TIME_ZONE} time, the site's "
                 f"time zone (it is now {_local(timezone.now())})."
@@ -185,41 +204,48 @@ class ArticleAdmin(admin.ModelAdmin):
                 "editor; you can no longer change it once it is published."
             ),
         }
+        writing = ["title", "slug", "body", "read_more_summary", "excerpt"]
+        cover = ["cover_preview", "cover_image", "cover_alt"]
         if obj is None:
+            # Nothing saved yet to summarise.
             publishing["fields"] = publishing["fields"][1:]
+            writing.remove("read_more_summary")
+            cover.remove("cover_preview")
         return [
-            (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+            (None, {"fields": writing}),
             ("Topics", {"fields": ["tags"]}),
             (
                 "Cover image",
                 {
-                    "fields": ["cover_image", "cover_alt"],
+                    "fields": cover,
                     "description": "Shown at the top of the article and on "
                     "article cards.",
                 },
             ),
-            (
-                "Author and related articles",
-                {
-                    "fields": (
-                        ["author", "related"]
-                        if may_publish or obj is not None
-                        else ["related"]
-                    )
-                },
-            ),
+            ("Author and related articles", self._people_fieldset(request, obj)),
             ("Publishing", publishing),
             (
                 "Search engines and sharing",
                 {
-                    "fields": ["meta_description", "reviewed_at"],
+                    "fields": ["meta_description"],
                     "classes": ["collapse"],
+                    "description": "How the article looks in search results "
+                    "and when shared. Left blank, the excerpt is used.",
                 },
             ),
         ]
 
+    def _people_fieldset(self, request, obj):
+        if roles.can_publish(request.user):
+            return {"fields": ["author", "related"]}
+        author = roles.author_of(request.user)
+        options = {"fields": ["related"] if obj is None else ["author", "related"]}
+        if obj is None and author is not None:
+            options["description"] = f"Your articles are credited to {author}."
+        return options
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["state_summary"]
+        readonly = ["state_summary", "read_more_summary", "cover_preview"]
         if not roles.can_publish(request.user):
             readonly += [*PUBLISHING_FIELDS, "author"]
         return readonly
@@ -234,24 +260,65 @@ class ArticleAdmin(admin.ModelAdmin):
             return f"Published: live since {_local(article.published_at)}"
         return "Draft: not on the site"
 
+    @admin.display(description="“Read more” links")
+    def read_more_summary(self, article):
+        ids = read_more_ids(article.body_html)
+        if not ids:
+            return "None yet."
+        targets = Article.objects.only("title", "status", "published_at").in_bulk(ids)
+        rows = []
+        for pk in ids:
+            target = targets.get(pk)
+            if target is None:
+                rows.append((pk, "an article that no longer exists", "draft", "Hidden"))
+            else:
+                rows.append((pk, target.title, target.state.lower(), target.state))
+        return format_html(
+            '<ul class="read-more-summary">{}</ul>',
+            format_html_join(
+                "",
+                "<li><code>[[read-more:{}]]</code> → {} "
+                '<span class="state state--{}">{}</span></li>',
+                rows,
+            ),
+        )
+
+    @admin.display(description="current cover")
+    def cover_preview(self, article):
+        smallest = (article.cover_renditions or {}).get("jpeg") or []
+        if not smallest:
+            return "No cover image yet."
+        return format_html(
+            '<img class="cover-preview" src="{}" alt="" width="240">', smallest[0][1]
+        )
+
     # -- Changelist columns ------------------------------------------------
 
     @admin.display(description="state", ordering="status")
     def state_label(self, article):
+        # The preview link sits under the state: a column of its own would
+        # push the list wider than a laptop screen.
         state = article.state
         return format_html(
-            '<span class="state state--{}">{}</span>', state.lower(), state
+            '<span class="state state--{}">{}</span><br>{}',
+            state.lower(),
+            state,
+            self.preview_link(article),
         )
+
+    @admin.display(description="publish date", ordering="published_at")
+    def publish_date(self, article):
+        return display_for_value(article.published_at, "–")
 
     @admin.display(description="topics")
     def topic_list(self, article):
         # From the prefetch in get_queryset: no query per row.
         return ", ".join(sorted(tag.name for tag in article.tags.all())) or "–"
 
-    @admin.display(description="preview")
     def preview_link(self, article):
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Preview</a>',
+            '<a class="preview-link" href="{}" target="_blank" rel="noopener">'
+            "Preview</a>",
             reverse("admin:articles_article_preview", args=[article.pk]),
         )
 

@@ -173,7 +173,8 @@ class ArticleAdminForm(forms.ModelForm):
             fields["published_at"].help_text = (
                 f"In {settings.TIME_ZONE} time, the site's time zone. A future "
                 "date schedules the article; left blank, or a date that has "
-                "passed, publishes it as soon as you save."
+                "passed, publishes it as soon as you save. An article already "
+                "live keeps the date you give it."
             )
         if "status" in fields:
             fields["status"].help_text = (
@@ -184,7 +185,8 @@ class ArticleAdminForm(forms.ModelForm):
             fields["cover_image"].help_text = images.upload_help_text()
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        # Browsers send CRLF line endings; store the text the way it is typed.
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
         body, missing = resolve_read_more(body)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)

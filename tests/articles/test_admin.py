@@ -198,6 +198,26 @@ def test_read_more_by_slug_is_stored_by_id_and_links_the_current_title(
     assert f'<a href="{target.get_absolute_url()}">Negotiating</a>' in page.text
 
 
+def test_read_more_lines_are_found_in_text_sent_with_crlf_line_endings(
+    editor_client, author
+):
+    """Browsers post textarea text with CRLF; references must still be seen."""
+    target = ArticleFactory(slug="negotiating-an-offer")
+    body = "Intro.\r\n\r\n[[read-more:negotiating-an-offer]]\r\n\r\nMore.\r\n"
+
+    refused = editor_client.post(
+        add_url(),
+        article_form(author=author.pk, body=body.replace("negotiating", "haggling")),
+    )
+    editor_client.post(add_url(), article_form(author=author.pk, body=body))
+
+    assert "“haggling-an-offer”" in form_errors(refused)
+    article = Article.objects.get(author=author)
+    assert article.body == f"Intro.\n\n[[read-more:{target.pk}]]\n\nMore."
+    assert "read-more:" not in article.body_for_page()
+    assert target.get_absolute_url() in article.body_for_page()
+
+
 def test_read_more_to_an_unpublished_article_is_saved_with_a_warning(
     editor_client, author
 ):
@@ -220,6 +240,27 @@ def test_read_more_to_an_unpublished_article_is_saved_with_a_warning(
     assert len(warnings) == 1
     assert "“Draft on pay”" in warnings[0]
     assert "is a draft" in warnings[0]
+
+
+def test_edit_page_names_each_read_more_target_and_its_state(editor_client):
+    draft = ArticleFactory(
+        title="Draft on pay", status=Article.Status.DRAFT, published_at=None
+    )
+    live = ArticleFactory(title="Live on CVs")
+    article = ArticleFactory(
+        body=f"Intro.\n\n[[read-more:{live.pk}]]\n\n[[read-more:{draft.pk}]]\n"
+    )
+
+    html = editor_client.get(change_url(article)).text
+
+    assert (
+        f"<li><code>[[read-more:{live.pk}]]</code> → Live on CVs "
+        '<span class="state state--published">Published</span></li>'
+    ) in html
+    assert (
+        f"<li><code>[[read-more:{draft.pk}]]</code> → Draft on pay "
+        '<span class="state state--draft">Draft</span></li>'
+    ) in html
 
 
 def test_publishing_without_a_date_publishes_now(editor_client, author, now):
@@ -359,6 +400,16 @@ def test_list_shows_state_author_date_topics_and_featured(editor_client, three_s
     assert "13 Jun 2026" in html  # The live one's date, in London time.
     assert 'alt="True"' in html  # Featured icon.
     assert reverse("admin:articles_article_preview", args=[draft.pk]) in html
+
+
+def test_list_shows_drafts_first_then_the_newest(editor_client, three_states):
+    response = editor_client.get(changelist_url())
+
+    assert [a.title for a in response.context["cl"].result_list] == [
+        "A draft",
+        "A scheduled one",
+        "A live one",
+    ]
 
 
 @pytest.mark.parametrize(

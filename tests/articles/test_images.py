@@ -216,6 +216,9 @@ def test_renditions_come_in_several_widths_never_enlarged(editor_client, author)
 
     assert [width for width, _ in renditions["jpeg"]] == [480, 800, 1200, 1600]
     assert (renditions["width"], renditions["height"]) == (1600, 800)
+    # The edit page shows the smallest one, so editors see which image is set.
+    page = editor_client.get(change_url(Article.objects.get())).text
+    assert f'<img class="cover-preview" src="{renditions["jpeg"][0][1]}"' in page
     for name in renditions["names"]:
         image = stored(name)
         width = int(name.rsplit("-", 1)[1].split("w.")[0])

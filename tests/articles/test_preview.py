@@ -82,9 +82,10 @@ def test_preview_is_linked_from_the_edit_page_and_the_list(editor_client, draft)
     listing = editor_client.get(changelist_url())
 
     assert f'<a href="{url}" class="previewlink" target="_blank"' in change_page.text
-    assert f'<a href="{url}" target="_blank" rel="noopener">Preview</a>' in (
-        listing.text
-    )
+    assert (
+        f'<a class="preview-link" href="{url}" target="_blank" rel="noopener">'
+        "Preview</a>"
+    ) in listing.text
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, draft):

@@ -139,6 +139,8 @@ def test_writer_adds_an_article_credited_to_themselves_as_a_draft(
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.author == writer.author
+    form_page = writer_client.get(add_url())
+    assert f"Your articles are credited to {writer.author}." in form_page.text
     assert article.status == Article.Status.DRAFT
     assert article.published_at is None
     assert not article.featured
