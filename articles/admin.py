@@ -113,10 +113,13 @@ class AuthorAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # A grouped query drops Meta.ordering: order again, or the article
+        # form's author picker pages through an unordered list.
         return (
             super()
             .get_queryset(request)
             .annotate(published_count=Count("articles", filter=_live_q()))
+            .order_by("name", "pk")
         )
 
     @admin.display(description="published articles", ordering="published_count")

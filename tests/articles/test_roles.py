@@ -11,7 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from articles.roles import EDITORS, WRITERS, apply_role_permissions
+from articles.roles import (
+    EDITORS,
+    WRITERS,
+    apply_role_permissions,
+    remove_role_groups,
+)
 from tests.articles.admin_forms import add_url, article_form, change_url, changelist_url
 from tests.factories import ArticleFactory, UserFactory
 
@@ -88,6 +93,18 @@ def test_role_groups_are_created_on_a_fresh_database_from_historical_models():
         "articles.change_article",
         "articles.view_article",
     }
+
+
+def test_reversing_the_migration_removes_both_groups_but_keeps_the_logins(
+    editor, writer
+):
+    remove_role_groups()
+
+    assert not Group.objects.filter(name__in=[EDITORS, WRITERS]).exists()
+    assert editor.__class__.objects.filter(pk__in=[editor.pk, writer.pk]).count() == 2
+
+    apply_role_permissions()  # Migrating forward again restores them.
+    assert "articles.publish_article" in codenames(EDITORS)
 
 
 def test_reapplying_roles_grants_editors_new_newsletter_models_but_not_writers():
