@@ -6,7 +6,6 @@ The result is stored on the row as JSON, so pages need no query per image:
 """
 
 import io
-import warnings
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -77,46 +76,44 @@ def check_upload(upload) -> Image.Image:
             code="image_too_large",
         )
     upload.seek(0)
-    # Pillow warns about a possible bomb, and may warn about odd metadata. The
-    # former is a refusal; the latter must not break a harmless upload
-    # wherever warnings are turned into errors.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(upload)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_many_pixels() from None
-        except UnidentifiedImageError:
-            raise ValidationError(
-                "This file is not a JPEG, PNG or WebP image. Save it in one of "
-                "those formats and upload it again.",
-                code="image_unknown_type",
-            ) from None
-        except Exception:  # Pillow raises many kinds on broken headers.
-            raise _damaged() from None
-        if image.format not in ACCEPTED_FORMATS:
-            raise ValidationError(
-                f"This is a {image.format} image; only JPEG, PNG or WebP images "
-                "are accepted. Save it in one of those formats and upload it again.",
-                code="image_unknown_type",
-            )
-        suffix = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
-        if EXTENSIONS.get(suffix) != image.format:
-            ending = f"“.{suffix}”" if suffix else "no ending such as .jpg"
-            kind = ACCEPTED_FORMATS[image.format]
-            raise ValidationError(
-                f"The file name has {ending} but the file is a {kind} image. "
-                f"Rename it to end in .{image.format.lower().replace('jpeg', 'jpg')} "
-                "and upload it again.",
-                code="image_type_mismatch",
-            )
-        if image.width * image.height > settings.IMAGE_MAX_PIXELS:
-            raise _too_many_pixels(image.size)
-        try:
-            image.load()  # Decodes every pixel: finds truncated files.
-        except Exception:
-            raise _damaged() from None
+    # No warnings.catch_warnings() here: it changes process-wide state and is
+    # not thread-safe. Where warnings are errors (tests), Pillow's bomb warning
+    # arrives as an exception and is caught below; elsewhere it is only logged
+    # and the pixel check that follows refuses the image.
+    try:
+        image = Image.open(upload)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            "This file is not a JPEG, PNG or WebP image. Save it in one of "
+            "those formats and upload it again.",
+            code="image_unknown_type",
+        ) from None
+    except Exception:  # Pillow raises many kinds on broken headers.
+        raise _damaged() from None
+    if image.format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            f"This is a {image.format} image; only JPEG, PNG or WebP images "
+            "are accepted. Save it in one of those formats and upload it again.",
+            code="image_unknown_type",
+        )
+    suffix = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
+    if EXTENSIONS.get(suffix) != image.format:
+        ending = f"“.{suffix}”" if suffix else "no ending such as .jpg"
+        kind = ACCEPTED_FORMATS[image.format]
+        raise ValidationError(
+            f"The file name has {ending} but the file is a {kind} image. "
+            f"Rename it to end in .{image.format.lower().replace('jpeg', 'jpg')} "
+            "and upload it again.",
+            code="image_type_mismatch",
+        )
+    if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(image.size)
+    try:
+        image.load()  # Decodes every pixel: finds truncated files.
+    except Exception:
+        raise _damaged() from None
     return image
 
 
@@ -128,12 +125,10 @@ def clean_upload(upload) -> ContentFile:
     """
     image = check_upload(upload)
     fmt = image.format
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            image = ImageOps.exif_transpose(image)
-        except Exception:  # Unreadable EXIF: keep the pixels as they are.
-            image = image.copy()
+    try:
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # Unreadable EXIF: keep the pixels as they are.
+        image = image.copy()
     # Keep only what affects how the pixels look.
     kept = {key: image.info.get(key) for key in ("icc_profile", "transparency")}
     image.info = {key: value for key, value in kept.items() if value is not None}
@@ -172,10 +167,8 @@ def make_renditions(name: str, *, widths=None, storage=default_storage) -> dict:
     smaller than its JPEG: a browser picks from one srcset, so it is all or none.
     """
     widths = widths or settings.IMAGE_RENDITION_WIDTHS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with storage.open(name, "rb") as handle, Image.open(handle) as original:
-            image = _flattened(ImageOps.exif_transpose(original))
+    with storage.open(name, "rb") as handle, Image.open(handle) as original:
+        image = _flattened(ImageOps.exif_transpose(original))
     stem = PurePosixPath(name).with_suffix("")
     targets = sorted(
         {w for w in widths if w < image.width} | {min(image.width, max(widths))}

@@ -94,6 +94,19 @@ def test_unsafe_cover_upload_is_refused_with_a_clear_message(
     assert "How to answer salary questions" in response.text
 
 
+def test_bomb_is_refused_where_pillow_only_warns(editor_client, author):
+    """Outside tests Pillow's bomb warning is not an error: the pixel cap holds."""
+    bomb = upload("big.png", png_claiming_size(10_000, 10_000), "image/png")
+
+    with pytest.warns(Image.DecompressionBombWarning):
+        response = post_cover(editor_client, author, bomb)
+
+    assert cover_errors(response) == [
+        "This image is 10000 × 10000 pixels (100 megapixels); images can be at "
+        "most 40 megapixels. Resize it and upload it again."
+    ]
+
+
 def test_a_file_over_the_byte_limit_is_refused(editor_client, author, settings):
     settings.IMAGE_MAX_BYTES = 2_000
     content = image_bytes("PNG", size=(300, 300), mode="RGB", color="red")
