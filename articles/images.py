@@ -9,42 +9,201 @@ import io
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> what editors call it, and the file name endings for it.
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
+PHOTO_WIDTHS = (160, 320)
+
+
+def upload_help_text() -> str:
+    """What an upload field accepts, in the words the refusals use."""
+    return (
+        f"JPEG, PNG or WebP, up to {filesizeformat(settings.IMAGE_MAX_BYTES)} and "
+        f"{_megapixels(settings.IMAGE_MAX_PIXELS)} megapixels. Location and camera "
+        "details are removed; the site serves resized copies."
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.3g}"
+
+
+def _too_many_pixels(size=None) -> ValidationError:
+    limit = _megapixels(settings.IMAGE_MAX_PIXELS)
+    found = (
+        f"This image is {size[0]} × {size[1]} pixels "
+        f"({_megapixels(size[0] * size[1])} megapixels)"
+        if size
+        else "This image has far too many pixels to open"
+    )
+    return ValidationError(
+        f"{found}; images can be at most {limit} megapixels. "
+        "Resize it and upload it again.",
+        code="image_too_many_pixels",
+    )
+
+
+def _damaged() -> ValidationError:
+    return ValidationError(
+        "This image file is incomplete or damaged, so it cannot be shown. "
+        "Export it again from your image editor and upload the new file.",
+        code="image_damaged",
+    )
+
+
+def check_upload(upload) -> Image.Image:
+    """Open an uploaded image, refusing anything the site should not store.
+
+    Refuses, with a message an editor can act on: files over
+    ``IMAGE_MAX_BYTES``; anything but JPEG, PNG or WebP (judged by content,
+    not by name); a name whose ending does not match the content; more than
+    ``IMAGE_MAX_PIXELS`` pixels (decompression bombs included, checked from
+    the header before any pixel is decoded); truncated or corrupt files.
+    Returns the fully decoded image.
+    """
+    if upload.size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            f"This file is {filesizeformat(upload.size)}; images can be at most "
+            f"{filesizeformat(settings.IMAGE_MAX_BYTES)}. Export a smaller version "
+            "and upload it again.",
+            code="image_too_large",
+        )
+    upload.seek(0)
+    # No warnings.catch_warnings() here: it changes process-wide state and is
+    # not thread-safe. Where warnings are errors (tests), Pillow's bomb warning
+    # arrives as an exception and is caught below; elsewhere it is only logged
+    # and the pixel check that follows refuses the image.
+    try:
+        image = Image.open(upload)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            "This file is not a JPEG, PNG or WebP image. Save it in one of "
+            "those formats and upload it again.",
+            code="image_unknown_type",
+        ) from None
+    except Exception:  # Pillow raises many kinds on broken headers.
+        raise _damaged() from None
+    if image.format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            f"This is a {image.format} image; only JPEG, PNG or WebP images "
+            "are accepted. Save it in one of those formats and upload it again.",
+            code="image_unknown_type",
+        )
+    suffix = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
+    if EXTENSIONS.get(suffix) != image.format:
+        ending = f"“.{suffix}”" if suffix else "no ending such as .jpg"
+        kind = ACCEPTED_FORMATS[image.format]
+        raise ValidationError(
+            f"The file name has {ending} but the file is a {kind} image. "
+            f"Rename it to end in .{image.format.lower().replace('jpeg', 'jpg')} "
+            "and upload it again.",
+            code="image_type_mismatch",
+        )
+    if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(image.size)
+    try:
+        image.load()  # Decodes every pixel: finds truncated files.
+    except Exception:
+        raise _damaged() from None
+    return image
+
+
+def clean_upload(upload) -> ContentFile:
+    """A checked upload re-encoded without metadata (EXIF, GPS, XMP, comments).
+
+    The orientation recorded by the camera is applied to the pixels first, so
+    the picture stays upright once the EXIF tag is gone.
+    """
+    image = check_upload(upload)
+    fmt = image.format
+    try:
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # Unreadable EXIF: keep the pixels as they are.
+        image = image.copy()
+    # Keep only what affects how the pixels look.
+    kept = {key: image.info.get(key) for key in ("icc_profile", "transparency")}
+    image.info = {key: value for key, value in kept.items() if value is not None}
+    params = {"icc_profile": image.info.get("icc_profile")}
+    if fmt == "JPEG":
+        if image.mode not in {"RGB", "L", "CMYK"}:
+            image = image.convert("RGB")
+        params.update(quality=90, optimize=True)
+    elif fmt == "WEBP":
+        if image.mode not in {"RGB", "RGBA"}:
+            image = image.convert("RGBA")
+        params.update(quality=90)
+    elif "transparency" in image.info:
+        params["transparency"] = image.info["transparency"]
+    out = io.BytesIO()
+    image.save(out, fmt, **{k: v for k, v in params.items() if v is not None})
+    return ContentFile(out.getvalue(), name=PurePosixPath(upload.name).name)
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """RGB pixels, with transparent areas on white rather than black."""
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in {"RGBA", "LA", "PA"}:
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
 
 
 def make_renditions(name: str, *, widths=None, storage=default_storage) -> dict:
-    """Write resized JPEG and WebP copies of the stored image ``name``."""
+    """Write resized JPEG and WebP copies of the stored image ``name``.
+
+    One copy per width below the image's own (never enlarged), plus the
+    largest one the image allows. WebP copies are offered only when each is
+    smaller than its JPEG: a browser picks from one srcset, so it is all or none.
+    """
     widths = widths or settings.IMAGE_RENDITION_WIDTHS
     with storage.open(name, "rb") as handle, Image.open(handle) as original:
-        image = ImageOps.exif_transpose(original).convert("RGB")
+        image = _flattened(ImageOps.exif_transpose(original))
     stem = PurePosixPath(name).with_suffix("")
     targets = sorted(
         {w for w in widths if w < image.width} | {min(image.width, max(widths))}
     )
     result = {"jpeg": [], "webp": []}
+    webp_smaller = True
+    saved_names = {"jpeg": [], "webp": []}
     for width in targets:
         height = round(image.height * width / image.width)
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         jpeg, webp = io.BytesIO(), io.BytesIO()
         resized.save(jpeg, "JPEG", quality=82, optimize=True, progressive=True)
         resized.save(webp, "WEBP", quality=78, method=4)
+        webp_smaller = webp_smaller and len(webp.getvalue()) < len(jpeg.getvalue())
         for fmt, buffer, suffix in (("jpeg", jpeg, "jpg"), ("webp", webp, "webp")):
             rendition = f"renditions/{stem}-{width}w.{suffix}"
             if storage.exists(rendition):
                 storage.delete(rendition)
             saved = storage.save(rendition, ContentFile(buffer.getvalue()))
             result[fmt].append([width, storage.url(saved)])
-        result.setdefault("sizes", {})[width] = (
-            len(jpeg.getvalue()),
-            len(webp.getvalue()),
-        )
-    # WebP only where it is actually smaller than the JPEG it replaces.
-    if any(jpg <= webp for jpg, webp in result.pop("sizes").values()):
+            saved_names[fmt].append(saved)
+    if not webp_smaller:
         result["webp"] = []
+        for saved in saved_names.pop("webp"):
+            storage.delete(saved)
     largest = targets[-1]
     result["fallback"] = min(result["jpeg"], key=lambda entry: abs(entry[0] - 800))[1]
     result["width"] = largest
     result["height"] = round(image.height * largest / image.width)
+    # Stored names, so the files can be removed when the image changes.
+    result["names"] = [name for names in saved_names.values() for name in names]
     return result
+
+
+def delete_renditions(renditions: dict, *, storage=default_storage) -> None:
+    """Remove the files of renditions that are no longer used."""
+    for name in (renditions or {}).get("names", []):
+        storage.delete(name)

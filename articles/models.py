@@ -189,6 +189,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
+        # Editors hold it; writers, without it, may only change their own drafts.
+        permissions = [("publish_article", "Can publish articles")]
 
     def __str__(self):
         return self.title

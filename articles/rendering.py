@@ -17,7 +17,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-READ_MORE_LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t]*$", re.M)
+READ_MORE_LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
 # After rendering, a reference line is a paragraph of its own.
 READ_MORE_TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
 

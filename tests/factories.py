@@ -65,3 +65,38 @@ class ScheduledArticleFactory(ArticleFactory):
     published_at = factory.Sequence(
         lambda n: NOW + timedelta(days=7) + timedelta(minutes=n)
     )
+
+
+def _joins(group_name: str):
+    def join(user, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            user.groups.add(Group.objects.get(name=group_name))
+
+    return factory.PostGeneration(join)
+
+
+class EditorFactory(UserFactory):
+    """An admin login in the Editors group (created by a migration)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+    role = _joins("Editors")
+
+
+class WriterFactory(UserFactory):
+    """A login in the Writers group, with the author profile it writes as."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+    role = _joins("Writers")
+    author = factory.RelatedFactory(
+        AuthorFactory,
+        factory_related_name="user",
+        name=factory.SelfAttribute("..username"),
+    )

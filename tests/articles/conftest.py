@@ -1,10 +1,53 @@
 import pytest
+import time_machine
+from django.test import Client
 
-from tests.factories import NOW
+from tests.factories import NOW, AuthorFactory, EditorFactory, WriterFactory
 
 
 @pytest.fixture
-def now(time_machine):
-    """Freeze the clock at NOW, so "scheduled" and "live" mean the same every run."""
-    time_machine.move_to(NOW, tick=False)
-    return NOW
+def now():
+    """Freeze time at NOW (a Monday noon UTC; 13:00 in London, BST)."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def editor():
+    return EditorFactory(username="edna")
+
+
+@pytest.fixture
+def writer():
+    return WriterFactory(username="wanda")
+
+
+@pytest.fixture
+def other_writer():
+    return WriterFactory(username="walt")
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _logged_in(editor)
+
+
+@pytest.fixture
+def writer_client(writer):
+    return _logged_in(writer)
+
+
+@pytest.fixture
+def other_writer_client(other_writer):
+    return _logged_in(other_writer)
+
+
+@pytest.fixture
+def author():
+    return AuthorFactory(name="Ada Byline", slug="ada-byline")

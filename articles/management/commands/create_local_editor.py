@@ -1,15 +1,25 @@
-"""Create the local editor account that `make run` prints (development only)."""
+"""Create the local editor account that `make run` prints (development only).
+
+The account is what a real editor gets: staff, in the Editors group, not a
+superuser, so trying it shows the role as it is.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+
+from articles.roles import EDITORS, apply_role_permissions
 
 USERNAME = "editor"
 PASSWORD = "careerhub-editor"
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the local 'editor' account. Refuses when DEBUG is off."
+    help = (
+        "Create (or reset) the local 'editor' account, in the Editors group. "
+        "Refuses when DEBUG is off."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default="8000", help="Port shown in the URL.")
@@ -20,9 +30,13 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(username=USERNAME)
         user.email = "editor@careerhub.example"
         user.is_staff = True
-        user.is_superuser = True
+        user.is_superuser = False
+        user.is_active = True
         user.set_password(PASSWORD)
         user.save()
+        # Permissions of models added since the migration, if any.
+        apply_role_permissions()
+        user.groups.add(Group.objects.get(name=EDITORS))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Editor login: http://127.0.0.1:{options['port']}/admin/ "

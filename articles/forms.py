@@ -1,0 +1,243 @@
+"""Admin forms for editors: image uploads, topics and "Read more" checks."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from taggit.forms import TagWidget
+from taggit.models import Tag
+
+from . import images
+from .models import Article, Author
+from .references import resolve_read_more
+from .rendering import READ_MORE_LINE
+
+
+class ImageUploadField(forms.ImageField):
+    """An image upload that is checked and stripped of metadata before storage.
+
+    Replaces Django's own check (any format Pillow reads, ``verify()`` only)
+    with ``images.clean_upload``: JPEG, PNG or WebP judged by content, size and
+    pixel caps, bombs and truncated files refused. The cleaned value is the
+    re-encoded file, so the original with its EXIF never reaches the storage.
+    """
+
+    default_validators = []
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", images.upload_help_text())
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return images.clean_upload(upload)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput):
+            attrs["accept"] = images.ACCEPT_ATTRIBUTE
+        return attrs
+
+
+class TopicWidget(TagWidget):
+    """A comma-separated text box offering existing topics as one types.
+
+    The suggestions come from a small JSON view into a <datalist>
+    (static/js/admin-topics.js): no inline script, so it works under the CSP.
+    """
+
+    def __init__(self, attrs=None, *, suggestions_url=""):
+        super().__init__(attrs)
+        self.suggestions_url = suggestions_url
+
+    def format_value(self, value):
+        if value is not None and not isinstance(value, str):
+            value = ", ".join(sorted(getattr(tag, "name", tag) for tag in value))
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("id") and self.suggestions_url:
+            widget_attrs["list"] = f"{widget_attrs['id']}_suggestions"
+            widget_attrs["data-topic-suggestions"] = self.suggestions_url
+            widget_attrs["autocomplete"] = "off"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = self.build_attrs(self.attrs, attrs).get("id")
+        if not (list_id and self.suggestions_url):
+            return html
+        return html + format_html('<datalist id="{}_suggestions"></datalist>', list_id)
+
+    class Media:
+        js = ["js/admin-topics.js"]
+
+
+class TopicField(forms.CharField):
+    """Topics separated by commas only, so "Career change" stays one topic.
+
+    A name typed in another case reuses the existing topic rather than
+    creating a near-duplicate ("interviews" → "Interviews").
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        names = []
+        for part in (value or "").split(","):
+            name = " ".join(part.strip().strip('"').split())
+            if name and name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        if not names:
+            return []
+        for name in names:
+            if len(name) > 100:
+                raise forms.ValidationError(
+                    f"The topic “{name[:40]}…” is too long: keep topics under "
+                    "100 characters.",
+                    code="topic_too_long",
+                )
+        query = Q()
+        for name in names:
+            query |= Q(name__iexact=name)
+        existing = {
+            tag.lower(): tag
+            for tag in Tag.objects.filter(query).values_list("name", flat=True)
+        }
+        return [existing.get(name.lower(), name) for name in names]
+
+    def has_changed(self, initial, data):
+        initial_names = sorted(getattr(tag, "name", tag) for tag in initial or [])
+        try:
+            data_names = sorted(self.clean(data))
+        except forms.ValidationError:
+            return True
+        return initial_names != data_names
+
+
+def markdown_help_text() -> str:
+    url = reverse("admin:articles_article_markdown_help")
+    return format_html(
+        "Write in Markdown: <code>## Heading</code>, <code>**bold**</code>, "
+        "<code>*italic*</code>, <code>- list item</code>, "
+        "<code>[link text](https://…)</code>, <code>&gt; quote</code>.<br>"
+        "To point readers to another article, put "
+        "<code>[[read-more:its-slug]]</code> on a line of its own; it is "
+        "shown as “Read more: <em>its current title</em>”. "
+        '<a href="{}" target="_blank" rel="noopener">Full Markdown help '
+        "(opens in a new tab)</a>.",
+        url,
+    )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "body",
+            "excerpt",
+            "tags",
+            "cover_image",
+            "cover_alt",
+            "author",
+            "related",
+            "status",
+            "published_at",
+            "featured",
+            "meta_description",
+            "reviewed_at",
+        ]
+        field_classes = {"tags": TopicField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        if "body" in fields:
+            fields["body"].help_text = markdown_help_text()
+        if "tags" in fields:
+            fields["tags"].help_text = (
+                "Separate topics with commas, e.g. “Interviews, Career change”. "
+                "Existing topics are suggested as you type."
+            )
+            fields["tags"].widget = TopicWidget(
+                attrs={"size": 60},
+                suggestions_url=reverse("admin:articles_article_topics"),
+            )
+        if "published_at" in fields:
+            fields["published_at"].help_text = (
+                f"In {settings.TIME_ZONE} time, the site's time zone. A future "
+                "date schedules the article; left blank, or a date that has "
+                "passed, publishes it as soon as you save. An article already "
+                "live keeps the date you give it."
+            )
+        if "status" in fields:
+            fields["status"].help_text = (
+                "Draft: only people in the admin can see it. Published: live "
+                "on the site from the publish date."
+            )
+        if "cover_image" in fields:
+            fields["cover_image"].help_text = images.upload_help_text()
+
+    def clean_body(self):
+        # Browsers send CRLF line endings; store the text the way it is typed.
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        body, missing = resolve_read_more(body)
+        if missing:
+            names = ", ".join(f"“{ref}”" for ref in missing)
+            raise forms.ValidationError(
+                f"No article matches the “Read more” reference {names}. Check "
+                "the slug (the last part of the article's address) or the ID, "
+                "or remove the line.",
+                code="read_more_missing",
+            )
+        own = self.instance.pk
+        if own and str(own) in READ_MORE_LINE.findall(body):
+            raise forms.ValidationError(
+                "An article cannot point to itself with “Read more”.",
+                code="read_more_self",
+            )
+        return body
+
+    def clean_related(self):
+        related = self.cleaned_data.get("related")
+        if related is not None and self.instance.pk:
+            if any(article.pk == self.instance.pk for article in related):
+                raise forms.ValidationError(
+                    "An article cannot be related to itself: remove it from the list.",
+                    code="related_self",
+                )
+        return related
+
+    def clean(self):
+        cleaned = super().clean()
+        # A new upload, or the stored file when none is sent; False = cleared.
+        has_cover = bool(cleaned.get("cover_image"))
+        if has_cover and "cover_alt" in self.fields and not cleaned.get("cover_alt"):
+            self.add_error(
+                "cover_alt",
+                "Describe the cover image in a few words, for readers who use a "
+                "screen reader or cannot load images.",
+            )
+        return cleaned
+
+
+class AuthorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "job_title", "bio", "photo", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            # Only admin logins can write; a select stays short at that size.
+            self.fields["user"].queryset = (
+                self.fields["user"].queryset.filter(is_staff=True).order_by("username")
+            )
+        if "photo" in self.fields:
+            self.fields["photo"].help_text = images.upload_help_text()

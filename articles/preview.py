@@ -1,0 +1,35 @@
+"""The editors' preview: an article exactly as readers will see it, drafts too."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+
+from .models import Article
+from .views import ArticleDetailView
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """The public article page for any state, for admin users allowed to see it.
+
+    Served under the admin (login required). Never cached, never indexed:
+    the page carries a noindex meta tag and an ``X-Robots-Tag`` header.
+    """
+
+    preview = True
+    model_admin = None  # The ArticleAdmin, whose rules say who may see what.
+
+    def get_object(self, queryset=None):
+        article = get_object_or_404(
+            Article.objects.for_listing(), pk=self.kwargs["object_id"]
+        )
+        if not self.model_admin.has_view_permission(self.request, article):
+            raise PermissionDenied
+        return article
+
+    def get(self, request, *args, **kwargs):
+        # Not the public view's get(): no redirect from former slugs here.
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
