@@ -151,7 +151,7 @@ def mailer_from_url(url: str) -> dict:
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if parts.scheme == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}
     if parts.scheme == "file":
         return {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",

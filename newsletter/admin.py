@@ -231,8 +231,8 @@ class EditionAdmin(admin.ModelAdmin):
 
     @admin.display(description="deliveries")
     def delivery_counts(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
+        if obj is None or obj.pk is None or obj.is_editable:
+            return "Recipients are fixed when sending starts."
         counts = (
             f"{obj.recipient_count} recipients = {obj.sent_count} sent + "
             f"{obj.failed_count} failed + {obj.skipped_count} skipped"

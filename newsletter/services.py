@@ -528,7 +528,12 @@ def _send_batch(
                     claimed_by="",
                 )
                 report.failed += 1
-                _close_quietly(mailer)  # the next mail reconnects
+                _close_quietly(mailer)  # the connection may be broken: reconnect
+                try:
+                    mailer.open()
+                except Exception as open_error:
+                    _release(deliveries[index + 1 :], worker)
+                    raise MailServerUnavailable(str(open_error)) from open_error
                 continue
             Delivery.objects.filter(pk=delivery.pk).update(
                 status=Delivery.Status.SENT,

@@ -46,6 +46,8 @@ class CountingBackend(BaseEmailBackend):
         for message in email_messages:
             message.message()  # build it, as real backends do (header checks)
             (to,) = message.recipients()
+            if RECORDER.down:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
             with RECORDER.lock:
                 if RECORDER.refuse.get(to, 0) > 0:
                     RECORDER.refuse[to] -= 1

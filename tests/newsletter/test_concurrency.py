@@ -84,7 +84,7 @@ def test_50_concurrent_sign_ups_of_one_address_give_one_row_and_no_error(
     assert len(mailoutbox) == 1  # the throttle holds under concurrency too
 
 
-def test_two_senders_started_together_send_2000_mails_one_each(recorder):
+def test_two_senders_started_together_send_2000_mails_one_each(recorder, settings):
     article = ArticleFactory()
     edition = EditionFactory(
         status=Edition.Status.SCHEDULED,
@@ -112,5 +112,16 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder):
     assert sum(report.sent for report in reports) == 2000
     assert all(report.sent > 0 for report in reports)  # both really worked
     assert Delivery.objects.filter(status="sent").count() == 2000
+    tokens = dict(Subscriber.objects.values_list("email", "token"))
+    for message in recorder.messages:  # all four unsubscribe elements, every mail
+        url = (
+            f"https://careerhub.example/newsletter/unsubscribe/{tokens[message.to[0]]}/"
+        )
+        assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == (
+            "List-Unsubscribe=One-Click"
+        )
+        assert url in message.body and url in message.alternatives[0].content
+        assert settings.NEWSLETTER_POSTAL_ADDRESS in message.body
     edition.refresh_from_db()
     assert edition.status == "sent"

@@ -206,3 +206,10 @@ def test_opening_a_link_of_a_confirmed_address_says_so(client):
     assert response.status_code == 200
     assert "You're already subscribed" in response.text
     assert "<form" not in response.text.split("<main")[1]
+
+
+def test_confirmation_page_query_budget(client, pending, django_assert_num_queries):
+    _, path = pending
+    with time_machine.travel(NOW + timedelta(minutes=1)):
+        with django_assert_num_queries(1):  # 1 the subscriber
+            client.get(path)

@@ -309,6 +309,32 @@ def test_mail_server_down_sends_nothing_and_loses_nobody(recorder, edition):
     assert_each_mailed_once(recorder)
 
 
+def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
+    recorder, edition, settings, _clock
+):
+    make_subscribers(10)
+
+    def server_dies(number):
+        if number == 3:
+            recorder.down = True
+
+    recorder.after_send = server_dies
+    with pytest.raises(services.MailServerUnavailable):
+        services.edition_send(edition=edition)
+    # The mail that met the broken connection used one try; the rest none.
+    assert Delivery.objects.filter(status="failed", attempts=1).count() == 1
+    assert Delivery.objects.filter(status="pending", attempts=0).count() == 6
+    assert not Delivery.objects.exclude(claimed_by="").exists()
+
+    recorder.down = False
+    recorder.after_send = None
+    services.edition_send(edition=edition)
+    _clock.shift(timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY + 1))
+    services.edition_send(edition=edition)
+
+    assert_each_mailed_once(recorder)
+
+
 # Tests to editors -------------------------------------------------------------
 def test_test_mail_goes_only_to_the_editor_and_is_marked(recorder, edition):
     make_subscribers(3)

@@ -122,3 +122,8 @@ def test_tokens_are_long_random_and_distinct():
 
     assert len(first.token) >= 40
     assert first.token != second.token
+
+
+def test_unsubscribe_page_query_budget(client, subscriber, django_assert_num_queries):
+    with django_assert_num_queries(1):  # 1 the subscriber by token
+        client.get(subscriber.get_unsubscribe_path())

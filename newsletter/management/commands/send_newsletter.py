@@ -8,6 +8,7 @@ mail being sent finish, hands the rest back and exits; the next run goes on.
 import signal
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localtime
 
 from newsletter import services
 
@@ -48,9 +49,10 @@ class Command(BaseCommand):
         if not options["no_create"]:
             edition = services.edition_create_due()
             if edition:
+                when = localtime(edition.scheduled_for)
                 self.stdout.write(
                     f"Created edition {edition.pk} “{edition.subject}”, "
-                    f"scheduled for {edition.scheduled_for:%Y-%m-%d %H:%M %Z}."
+                    f"scheduled for {when:%Y-%m-%d %H:%M %Z}."
                 )
         try:
             results = services.editions_send_due(

@@ -1,5 +1,7 @@
-"""Sign-ups against a real SMTP conversation: slow, down, then working."""
+"""Mail transport: sign-ups against real SMTP (slow, down, working) and the
+development console."""
 
+import re
 import runpy
 import socket
 import time
@@ -9,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
+from newsletter.checks import check_no_development_mailer
 from newsletter.models import Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +118,26 @@ def test_signup_mailer_gets_the_shorter_timeout_from_the_environment(monkeypatch
     assert mailers["default"]["OPTIONS"]["timeout"] == 10
     assert mailers["newsletter_signup"]["OPTIONS"]["timeout"] == 2
     assert mailers["newsletter_signup"]["OPTIONS"]["host"] == "mail.example"
+
+
+def test_development_console_prints_links_whole(client, settings, capsys):
+    settings.MAILERS = {"default": {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}}
+
+    client.post("/newsletter/", {"email": "reader@example.com"})
+
+    printed = capsys.readouterr().out
+    link = r"https://careerhub\.example(/newsletter/confirm/\S+/)"
+    path = re.search(link, printed)[1]
+    assert client.get(path).status_code == 200  # copied whole, the link works
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in printed
+    assert "----- text/plain -----" in printed
+    assert "=3D" not in printed
+
+
+def test_console_backend_is_refused_by_the_deploy_check(settings):
+    settings.MAILERS = {"default": {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}}
+    assert [error.id for error in check_no_development_mailer(None)] == [
+        "newsletter.E001"
+    ]
+    settings.MAILERS = {"default": smtp(25, 10)}
+    assert check_no_development_mailer(None) == []
