@@ -151,7 +151,7 @@ def mailer_from_url(url: str) -> dict:
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if parts.scheme == "console":
-        return {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
         return {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -301,6 +301,10 @@ NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 900)
 NEWSLETTER_SIGNUP_MAIL_TIMEOUT = float(
     os.environ.get("NEWSLETTER_SIGNUP_MAIL_TIMEOUT", "3")
 )
+# In development, print mails with readable bodies (links whole) instead of
+# raw MIME; `check --deploy` refuses it like Django's console backend.
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    MAILERS["default"] = {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}
 _signup_options = dict(MAILERS["default"].get("OPTIONS", {}))
 if "timeout" in _signup_options:  # SMTP: the only backend with a timeout
     _signup_options["timeout"] = min(

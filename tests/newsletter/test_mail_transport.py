@@ -141,3 +141,11 @@ def test_console_backend_is_refused_by_the_deploy_check(settings):
     ]
     settings.MAILERS = {"default": smtp(25, 10)}
     assert check_no_development_mailer(None) == []
+
+
+def test_console_mail_url_prints_readable_mails(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "console://")
+
+    mailers = runpy.run_path(str(SETTINGS_FILE))["MAILERS"]
+
+    assert mailers["default"]["BACKEND"] == "careerhub.mail.ReadableConsoleBackend"
