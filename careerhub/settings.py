@@ -304,7 +304,7 @@ NEWSLETTER_SIGNUP_MAIL_TIMEOUT = float(
 # In development, print mails with readable bodies (links whole) instead of
 # raw MIME; `check --deploy` refuses it like Django's console backend.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
-    MAILERS["default"] = {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}
+    MAILERS["default"] = {"BACKEND": "careerhub.console_mail.ReadableConsoleBackend"}
 _signup_options = dict(MAILERS["default"].get("OPTIONS", {}))
 if "timeout" in _signup_options:  # SMTP: the only backend with a timeout
     _signup_options["timeout"] = min(

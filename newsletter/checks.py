@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-DEVELOPMENT_BACKENDS = {"careerhub.mail.ReadableConsoleBackend"}
+DEVELOPMENT_BACKENDS = {"careerhub.console_mail.ReadableConsoleBackend"}
 
 
 @register(Tags.mail, deploy=True)

@@ -17,6 +17,7 @@ from newsletter.models import Subscriber
 pytestmark = pytest.mark.django_db
 
 SETTINGS_FILE = Path(__file__).parents[2] / "careerhub" / "settings.py"
+READABLE_CONSOLE = "careerhub.console_mail.ReadableConsoleBackend"
 
 
 def free_port() -> int:
@@ -121,7 +122,7 @@ def test_signup_mailer_gets_the_shorter_timeout_from_the_environment(monkeypatch
 
 
 def test_development_console_prints_links_whole(client, settings, capsys):
-    settings.MAILERS = {"default": {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": READABLE_CONSOLE}}
 
     client.post("/newsletter/", {"email": "reader@example.com"})
 
@@ -135,7 +136,7 @@ def test_development_console_prints_links_whole(client, settings, capsys):
 
 
 def test_console_backend_is_refused_by_the_deploy_check(settings):
-    settings.MAILERS = {"default": {"BACKEND": "careerhub.mail.ReadableConsoleBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": READABLE_CONSOLE}}
     assert [error.id for error in check_no_development_mailer(None)] == [
         "newsletter.E001"
     ]
@@ -148,4 +149,4 @@ def test_console_mail_url_prints_readable_mails(monkeypatch):
 
     mailers = runpy.run_path(str(SETTINGS_FILE))["MAILERS"]
 
-    assert mailers["default"]["BACKEND"] == "careerhub.mail.ReadableConsoleBackend"
+    assert mailers["default"]["BACKEND"] == READABLE_CONSOLE

@@ -1,4 +1,4 @@
-"""Mail transport helpers."""
+"""A development mail backend: the console, readable."""
 
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
 
