@@ -282,3 +282,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------
+# Newsletter (see README.md, "Newsletter")
+# ---------------------------------------------------------------------------
+# Confirmation links expire after this many seconds (default 7 days).
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+# Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
+NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
+# Behind a proxy, the request header holding the client's address (e.g.
+# HTTP_X_REAL_IP); empty uses REMOTE_ADDR.
+NEWSLETTER_CLIENT_IP_HEADER = os.environ.get("NEWSLETTER_CLIENT_IP_HEADER", "")
+# The weekly edition: weekday (0 = Monday ... 6 = Sunday) and local time.
+NEWSLETTER_SEND_WEEKDAY = env_int("NEWSLETTER_SEND_WEEKDAY", 1)
+NEWSLETTER_SEND_TIME = os.environ.get("NEWSLETTER_SEND_TIME", "08:00")
+# Minutes between creating the week's edition and sending it, for editors.
+NEWSLETTER_REVIEW_MINUTES = env_int("NEWSLETTER_REVIEW_MINUTES", 60)
+NEWSLETTER_SKIP_EMPTY_WEEKS = env_bool("NEWSLETTER_SKIP_EMPTY_WEEKS", True)
+# Sending: mails per batch (one connection each), tries per mail, seconds
+# between tries, and seconds after which another sender may take over a
+# batch whose sender has vanished.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
+NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
+NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 900)
+# Confirmation mails are sent while the reader waits: same transport as
+# "default", with a shorter timeout (seconds, per network operation).
+NEWSLETTER_SIGNUP_MAIL_TIMEOUT = float(
+    os.environ.get("NEWSLETTER_SIGNUP_MAIL_TIMEOUT", "3")
+)
+# In development, print mails with readable bodies (links whole) instead of
+# raw MIME; `check --deploy` refuses it like Django's console backend.
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    MAILERS["default"] = {"BACKEND": "careerhub.console_mail.ReadableConsoleBackend"}
+_signup_options = dict(MAILERS["default"].get("OPTIONS", {}))
+if "timeout" in _signup_options:  # SMTP: the only backend with a timeout
+    _signup_options["timeout"] = min(
+        _signup_options["timeout"], NEWSLETTER_SIGNUP_MAIL_TIMEOUT
+    )
+MAILERS["newsletter_signup"] = {**MAILERS["default"], "OPTIONS": _signup_options}

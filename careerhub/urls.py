@@ -30,6 +30,7 @@ urlpatterns = [
         ),
         name="robots",
     ),
+    path("newsletter/", include("newsletter.urls")),
 ]
 
 if settings.DEBUG:

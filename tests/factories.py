@@ -100,3 +100,41 @@ class WriterFactory(UserFactory):
         factory_related_name="user",
         name=factory.SelfAttribute("..username"),
     )
+
+
+# Newsletter ------------------------------------------------------------------
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber by default; pass status for other states."""
+
+    class Meta:
+        model = "newsletter.Subscriber"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    status = "confirmed"
+    consent_version = "2026-06"
+    source = "/articles/some-article/"
+    signed_up_at = factory.LazyFunction(lambda: NOW - timedelta(days=3))
+    confirmed_at = factory.LazyAttribute(
+        lambda s: NOW - timedelta(days=2) if s.status == "confirmed" else None
+    )
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """A draft edition; pass status/scheduled_for/articles for others."""
+
+    class Meta:
+        model = "newsletter.Edition"
+        skip_postgeneration_save = True
+
+    subject = factory.Sequence(lambda n: f"Weekly digest {n}")
+    intro = "Hello readers.\n\nHere is what we wrote this week."
+
+    @factory.post_generation
+    def articles(self, create, extracted, **kwargs):
+        if create and extracted:
+            from newsletter.models import EditionArticle
+
+            EditionArticle.objects.bulk_create(
+                EditionArticle(edition=self, article=article, position=position)
+                for position, article in enumerate(extracted, start=1)
+            )

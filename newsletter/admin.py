@@ -1,0 +1,392 @@
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+
+from . import services
+from .models import Delivery, Edition, EditionArticle, Subscriber
+
+CSV_COLUMNS = [
+    "email",
+    "status",
+    "signed_up_at",
+    "source",
+    "consent_version",
+    "confirmed_at",
+    "unsubscribed_at",
+    "unsubscribe_method",
+]
+# The preview shows the mail as sent: its <style> block needs inline styles;
+# nothing else (no script, no form) may run in it.
+PREVIEW_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "https:", "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells starting with these as formulas.
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "status",
+        "signed_up_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "source",
+    ]
+    list_filter = [
+        "status",
+        "signed_up_at",
+        "confirmed_at",
+        "unsubscribe_method",
+        "consent_version",
+    ]
+    search_fields = ["email"]
+    date_hierarchy = "signed_up_at"
+    list_per_page = 100
+    show_full_result_count = False
+    actions = ["export_csv", "resend_confirmation", "unsubscribe"]
+    # The consent record is evidence: nobody edits it by hand. Addresses only
+    # arrive through the double opt-in form.
+    readonly_fields = [
+        "email",
+        "status",
+        "signed_up_at",
+        "source",
+        "consent_version",
+        "confirmed_at",
+        "unsubscribed_at",
+        "unsubscribe_method",
+        "last_confirmation_sent_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        counts = Subscriber.objects.counts_by_status()
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [
+                (label, counts[value]) for value, label in Subscriber.Status.choices
+            ],
+            "total_count": counts["total"],
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(
+        description="Export selected subscribers as CSV", permissions=["view"]
+    )
+    def export_csv(self, request, queryset):
+        writer = csv.writer(_Echo())
+        rows = queryset.order_by("pk").values_list(*CSV_COLUMNS).iterator()
+        lines = (
+            writer.writerow([_csv_cell(value) for value in row])
+            for row in [CSV_COLUMNS, *rows]
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return StreamingHttpResponse(
+            lines,
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="subscribers-{stamp}.csv"'
+            },
+        )
+
+    @admin.action(
+        description="Resend the confirmation email (pending only)",
+        permissions=["change"],
+    )
+    def resend_confirmation(self, request, queryset):
+        pending = queryset.filter(status=Subscriber.Status.PENDING)
+        sent = sum(
+            services.subscriber_send_confirmation(subscriber=subscriber, force=True)
+            for subscriber in pending
+        )
+        failed = pending.count() - sent
+        self.message_user(request, f"Sent {sent} confirmation email(s).")
+        if failed:
+            self.message_user(
+                request,
+                f"{failed} could not be sent; see the server log.",
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Unsubscribe selected subscribers", permissions=["change"]
+    )
+    def unsubscribe(self, request, queryset):
+        changed = sum(
+            services.subscriber_unsubscribe(
+                subscriber=subscriber, method=Subscriber.UnsubscribeMethod.ADMIN
+            )
+            for subscriber in queryset
+        )
+        self.message_user(request, f"Unsubscribed {changed} subscriber(s).")
+
+
+class EditionArticleInline(admin.TabularInline):
+    model = EditionArticle
+    fields = ["position", "article"]
+    raw_id_fields = ["article"]
+    ordering = ["position", "pk"]
+    extra = 0
+    verbose_name = "article"
+    verbose_name_plural = "articles (lower position first; tick Delete to drop one)"
+
+    def _editable(self, obj):
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "status",
+        "scheduled_for",
+        "started_at",
+        "recipients",
+        "sent",
+        "failed",
+        "skipped",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    inlines = [EditionArticleInline]
+    actions = ["send_test_to_me", "send_now", "unschedule"]
+    fields = [
+        "subject",
+        "intro",
+        "scheduled_for",
+        "status",
+        "period_start",
+        "period_end",
+        "started_at",
+        "finished_at",
+        "delivery_counts",
+    ]
+    readonly_fields = [
+        "status",
+        "period_start",
+        "period_end",
+        "started_at",
+        "finished_at",
+        "delivery_counts",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_delivery_counts()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return self.fields  # sending started: the mail must stay as sent
+        return self.readonly_fields
+
+    @admin.display(description="recipients", ordering="recipient_count")
+    def recipients(self, obj):
+        return obj.recipient_count
+
+    @admin.display(description="sent", ordering="sent_count")
+    def sent(self, obj):
+        return obj.sent_count
+
+    @admin.display(description="failed", ordering="failed_count")
+    def failed(self, obj):
+        return obj.failed_count
+
+    @admin.display(description="skipped", ordering="skipped_count")
+    def skipped(self, obj):
+        return obj.skipped_count
+
+    @admin.display(description="deliveries")
+    def delivery_counts(self, obj):
+        if obj is None or obj.pk is None or obj.is_editable:
+            return "Recipients are fixed when sending starts."
+        counts = (
+            f"{obj.recipient_count} recipients = {obj.sent_count} sent + "
+            f"{obj.failed_count} failed + {obj.skipped_count} skipped"
+        )
+        to_go = obj.recipient_count - obj.sent_count - obj.failed_count
+        to_go -= obj.skipped_count
+        if to_go:
+            counts += f" ({to_go} still to send, or failed and to be retried)"
+        return counts
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.status = (
+                Edition.Status.SCHEDULED if obj.scheduled_for else Edition.Status.DRAFT
+            )
+            obj.save()
+            return
+        if not services.edition_update(
+            edition=obj,
+            subject=obj.subject,
+            intro=obj.intro,
+            scheduled_for=obj.scheduled_for,
+        ):
+            raise PermissionDenied("This edition started sending; it can't change.")
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="newsletter_edition_preview",
+            ),
+            path(
+                "<int:pk>/send-test/",
+                self.admin_site.admin_view(self.send_test_view),
+                name="newsletter_edition_send_test",
+            ),
+            path(
+                "<int:pk>/send-now/",
+                self.admin_site.admin_view(self.send_now_view),
+                name="newsletter_edition_send_now",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _edition_or_403(self, request, pk, *, change: bool) -> Edition:
+        edition = get_object_or_404(Edition, pk=pk)
+        allowed = (
+            self.has_change_permission(request, edition)
+            if change
+            else self.has_view_permission(request, edition)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return edition
+
+    def _back(self, edition):
+        return HttpResponseRedirect(
+            reverse("admin:newsletter_edition_change", args=[edition.pk])
+        )
+
+    @csp_override(PREVIEW_CSP)
+    def preview_view(self, request, pk):
+        edition = self._edition_or_403(request, pk, change=False)
+        _, html = services.edition_render(edition=edition)
+        sample = reverse("newsletter:unsubscribe", kwargs={"token": "preview"})
+        html = html.replace(services.UNSUBSCRIBE_PLACEHOLDER, sample)
+        return HttpResponse(html)
+
+    def send_test_view(self, request, pk):
+        edition = self._edition_or_403(request, pk, change=True)
+        if request.method != "POST":
+            return self._back(edition)
+        self._send_test(request, edition)
+        return self._back(edition)
+
+    def send_now_view(self, request, pk):
+        edition = self._edition_or_403(request, pk, change=True)
+        if request.method == "POST":
+            self._send_now(request, [edition])
+        return self._back(edition)
+
+    def _send_test(self, request, edition):
+        if not request.user.email:
+            self.message_user(
+                request,
+                "Your account has no email address; add one to receive tests.",
+                messages.ERROR,
+            )
+            return
+        try:
+            services.edition_send_test(edition=edition, to=request.user.email)
+        except Exception as error:  # the mail server's answer, shown to the editor
+            self.message_user(
+                request, f"The test could not be sent: {error}", messages.ERROR
+            )
+            return
+        self.message_user(
+            request, f"Sent a test of “{edition}” to {request.user.email}."
+        )
+
+    def _send_now(self, request, editions):
+        now = timezone.now()
+        scheduled = [
+            edition
+            for edition in editions
+            if services.edition_schedule(edition=edition, when=now)
+        ]
+        if scheduled:
+            self.message_user(
+                request,
+                f"{len(scheduled)} edition(s) will go out with the next "
+                "send_newsletter run (every few minutes).",
+            )
+        if len(scheduled) < len(editions):
+            self.message_user(
+                request,
+                "Editions already sending or sent were left alone.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Send a test to myself", permissions=["change"])
+    def send_test_to_me(self, request, queryset):
+        for edition in queryset:
+            self._send_test(request, edition)
+
+    @admin.action(description="Send now", permissions=["change"])
+    def send_now(self, request, queryset):
+        self._send_now(request, list(queryset))
+
+    @admin.action(description="Unschedule (back to draft)", permissions=["change"])
+    def unschedule(self, request, queryset):
+        changed = sum(
+            services.edition_schedule(edition=edition, when=None)
+            for edition in queryset
+        )
+        self.message_user(request, f"{changed} edition(s) back to draft.")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: who got which edition, and why a mail failed."""
+
+    list_display = ["edition", "subscriber", "status", "attempts", "sent_at"]
+    list_filter = ["status", "retryable", "edition"]
+    search_fields = ["subscriber__email"]
+    list_select_related = ["edition", "subscriber"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,281 @@
+import secrets
+
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+
+def new_unsubscribe_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        """The subscriber with this (normalised) address, whatever its case.
+
+        Compares lower-cased values so PostgreSQL uses the unique index on
+        LOWER(email).
+        """
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+
+    def confirmed(self):
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def counts_by_status(self) -> dict[str, int]:
+        """Number of subscribers in each status, plus the total (one query)."""
+        counts = self.aggregate(
+            total=Count("pk"),
+            **{
+                status.value: Count("pk", filter=Q(status=status))
+                for status in Subscriber.Status
+            },
+        )
+        return counts
+
+
+class Subscriber(models.Model):
+    """An address that asked for the digest, with the record of its consent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    class UnsubscribeMethod(models.TextChoices):
+        ONE_CLICK = "one-click", "One-click (mail program)"
+        PAGE = "page", "Unsubscribe page"
+        ADMIN = "admin", "Editor in the admin"
+
+    email = models.EmailField(
+        max_length=254,
+        help_text="Normalised: spaces trimmed, domain lower-case and IDNA-encoded. "
+        "Unique whatever the case.",
+    )
+    status = models.CharField(
+        max_length=12, choices=Status, default=Status.PENDING, db_index=True
+    )
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_unsubscribe_token,
+        editable=False,
+        help_text="Random secret in this subscriber's unsubscribe links. Stored, "
+        "not signed, so links keep working after a SECRET_KEY change.",
+    )
+    signed_up_at = models.DateTimeField(
+        "signed up", default=timezone.now, help_text="When the latest sign-up came."
+    )
+    source = models.CharField(
+        "sign-up page",
+        max_length=300,
+        blank=True,
+        help_text="Path of the page whose form was used for the latest sign-up.",
+    )
+    consent_version = models.CharField(
+        max_length=20,
+        help_text="Version of the consent text shown with the form (see "
+        "newsletter/consent.py).",
+    )
+    confirmed_at = models.DateTimeField(
+        "confirmed",
+        null=True,
+        blank=True,
+        help_text="When the address owner confirmed by the link in the mail.",
+    )
+    unsubscribed_at = models.DateTimeField(
+        "unsubscribed", null=True, blank=True, help_text="Latest unsubscription."
+    )
+    unsubscribe_method = models.CharField(
+        max_length=12, choices=UnsubscribeMethod, blank=True
+    )
+    # Throttle for confirmation mails: one per 10 minutes, three per day.
+    last_confirmation_sent_at = models.DateTimeField(
+        "last confirmation mail", null=True, blank=True, editable=False
+    )
+    confirmations_sent_on = models.DateField(null=True, blank=True, editable=False)
+    confirmations_sent_count = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Confirmation mails sent on the day in confirmations_sent_on.",
+    )
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_up_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="newsletter_subscriber_email_ci_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_unsubscribe_path(self) -> str:
+        return reverse("newsletter:unsubscribe", kwargs={"token": self.token})
+
+
+class EditionQuerySet(models.QuerySet):
+    def archived(self):
+        """Editions readers may see on the web: those going or gone out."""
+        return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
+
+    def due(self, now=None):
+        """Editions the sender should work on now."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Edition.Status.SCHEDULED, scheduled_for__lte=now)
+            | Q(status=Edition.Status.SENDING)
+        ).order_by("scheduled_for", "pk")
+
+    def with_delivery_counts(self):
+        statuses = Delivery.Status
+        return self.annotate(
+            recipient_count=Count("deliveries"),
+            sent_count=Count("deliveries", filter=Q(deliveries__status=statuses.SENT)),
+            failed_count=Count(
+                "deliveries", filter=Q(deliveries__status=statuses.FAILED)
+            ),
+            skipped_count=Count(
+                "deliveries", filter=Q(deliveries__status=statuses.SKIPPED)
+            ),
+        )
+
+
+class Edition(models.Model):
+    """One issue of the weekly digest."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    subject = models.CharField(
+        max_length=150, help_text="The mail's subject line and the archive title."
+    )
+    intro = models.TextField(
+        blank=True,
+        help_text="Plain text above the articles. Blank lines separate paragraphs.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    scheduled_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When to send. Set a time to schedule; clear it to keep a draft.",
+    )
+    period_start = models.DateTimeField(
+        null=True, blank=True, help_text="Articles published after this are included."
+    )
+    period_end = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Articles published up to this are included. One edition per "
+        "period end, so the weekly job never creates a week twice.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When sending began (recipients fixed)."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_end"], name="newsletter_edition_unique_period"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("newsletter:edition", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
+
+    def live_articles(self):
+        """The edition's articles still published, in the editors' order."""
+        return (
+            self.edition_articles.filter(article__in=Article.objects.published())
+            .select_related("article", "article__author")
+            .order_by("position", "pk")
+        )
+
+
+class EditionArticle(models.Model):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="edition_articles"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="edition_entries"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "article"], name="newsletter_edition_article_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber; the database allows only one per pair."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retryable = models.BooleanField(
+        default=True,
+        help_text="False when a sender stopped in the middle of sending this mail: "
+        "it may have gone out, and retrying could mail the subscriber twice.",
+    )
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="newsletter_delivery_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "status"], name="newsletter_delivery_todo"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} → {self.subscriber}"

@@ -1,0 +1,66 @@
+"""Signed, expiring confirmation links.
+
+A link carries the subscriber's id and the moment it was issued, signed with
+SECRET_KEY (old keys in SECRET_KEY_FALLBACKS still verify). The issue time lets
+a link from before an unsubscription be refused: reusing an old mail must not
+re-subscribe anyone.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.core import signing
+
+from .models import Subscriber
+
+SALT = "newsletter.confirm"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+class LinkState(Enum):
+    INVALID = "invalid"  # tampered, truncated or for nobody we know
+    EXPIRED = "expired"
+    STALE = "stale"  # issued before the subscriber's latest unsubscription
+    ALREADY_CONFIRMED = "already-confirmed"
+    READY = "ready"  # a pending subscriber: the POST may confirm
+
+
+@dataclass(frozen=True)
+class ConfirmationLink:
+    state: LinkState
+    subscriber: Subscriber | None = None
+    issued_at: datetime | None = None
+
+
+def make_confirmation_token(subscriber: Subscriber, *, issued_at: datetime) -> str:
+    micros = (issued_at - EPOCH) // MICROSECOND
+    return signing.dumps({"s": subscriber.pk, "t": micros}, salt=SALT)
+
+
+def read_confirmation_token(token: str) -> ConfirmationLink:
+    """What a confirmation link stands for now. Changes nothing."""
+    try:
+        payload = signing.loads(
+            token, salt=SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
+        )
+        subscriber_id, micros = int(payload["s"]), int(payload["t"])
+        issued_at = EPOCH + micros * MICROSECOND
+    except signing.SignatureExpired:
+        return ConfirmationLink(LinkState.EXPIRED)
+    except (signing.BadSignature, TypeError, KeyError, ValueError, OverflowError):
+        return ConfirmationLink(LinkState.INVALID)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return ConfirmationLink(LinkState.INVALID)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        state = LinkState.ALREADY_CONFIRMED
+    elif subscriber.status == Subscriber.Status.UNSUBSCRIBED or (
+        subscriber.unsubscribed_at and issued_at <= subscriber.unsubscribed_at
+    ):
+        state = LinkState.STALE
+    else:
+        state = LinkState.READY
+    return ConfirmationLink(state, subscriber, issued_at)

@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+
+from tests.newsletter import backends
+
+
+@pytest.fixture(autouse=True)
+def _newsletter_settings(settings):
+    """Known newsletter settings, and no rate-limit counts left by other tests."""
+    settings.NEWSLETTER_RATE_LIMIT = "1000/hour"
+    settings.NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
+    settings.NEWSLETTER_POSTAL_ADDRESS = "CareerHub, 1 Test Street, Testtown 12345"
+    settings.NEWSLETTER_SEND_WEEKDAY = 1  # Tuesday
+    settings.NEWSLETTER_SEND_TIME = "08:00"
+    settings.NEWSLETTER_REVIEW_MINUTES = 60
+    settings.NEWSLETTER_SKIP_EMPTY_WEEKS = True
+    settings.NEWSLETTER_BATCH_SIZE = 200
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    settings.NEWSLETTER_RETRY_DELAY = 600
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 900
+    settings.TIME_ZONE = "Europe/London"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def recorder(settings):
+    """Send every mail through the recording backend; returns its record."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.newsletter.backends.CountingBackend"}
+    }
+    backends.RECORDER = backends.Recorder()
+    return backends.RECORDER
