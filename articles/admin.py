@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from . import roles, services
+from .admin_filters import ReviewFreshnessFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
 from .models import Article, Author
 from .preview import ArticlePreviewView
@@ -170,6 +171,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("author", admin.RelatedOnlyFieldListFilter),
         TopicFilter,
         "featured",
+        ReviewFreshnessFilter,
     ]
     list_per_page = 50
     date_hierarchy = "published_at"

@@ -283,7 +283,9 @@ class Article(models.Model):
         self.body_html = rendering.markdown_to_html(self.body)
         text = rendering.html_to_text(self.body_html)
         self.word_count = len(text.split())
-        self.auto_excerpt = rendering.cut_excerpt(text, 200)
+        self.auto_excerpt = rendering.cut_excerpt(
+            rendering.excerpt_text(self.body_html), 200
+        )
 
     def body_for_page(self, *, preview: bool = False) -> str:
         """Body HTML with "Read more" references expanded (one query at most)."""

@@ -105,6 +105,17 @@ def html_to_text(fragment: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def excerpt_text(body_html: str) -> str:
+    """Plain text of the body's paragraphs, lists and quotes, without headings.
+
+    Headings read as fragments when run into the text ("Start here Most
+    people..."), so a generated excerpt leaves them out.
+    """
+    return html_to_text(
+        re.sub(r"<h([1-6])>.*?</h\1>", " ", body_html or "", flags=re.S)
+    )
+
+
 def cut_excerpt(text: str, limit: int = 200) -> str:
     """About ``limit`` characters, cut at a word boundary, ending in an ellipsis.
 
