@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.decorators.cache import cache_control
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from articles import sitemaps
 
@@ -31,6 +33,12 @@ urlpatterns = [
         name="robots",
     ),
     path("newsletter/", include("newsletter.urls")),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    # Not permanent: the target's hashed name changes with the file.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("img/favicon.svg")),
+    ),
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,6 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
 from PIL import Image
 
@@ -33,30 +32,19 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which("chromium"):
-        pytest.skip("Chromium is not installed (apt-get install chromium).")
-    # Playwright runs an event loop in this thread; the ORM calls are ours.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.csp_errors = []
-        page.on(
-            "console",
-            lambda message: (
-                page.csp_errors.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        yield page
-        browser.close()
-    connections.close_all()
+def browser_page(page):
+    """The shared e2e page (Chromium, CSP watch), at an admin-friendly width."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return page
 
 
 @pytest.fixture
