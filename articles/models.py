@@ -46,6 +46,10 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+# Long text columns that article lists and cards never show.
+LISTING_DEFERRED_FIELDS = ("body", "body_html", "search_vector", "meta_description")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Live articles: published, with a publish date that has come.
@@ -60,27 +64,37 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("author").prefetch_related("tags")
 
+    def for_cards(self):
+        """For lists of cards: title, excerpt and byline, no long text columns."""
+        return self.for_listing().defer(*LISTING_DEFERRED_FIELDS)
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
     def related_to(self, article: "Article", *, limit: int = 6):
         """Live articles for the "Related articles" list, in one query.
 
-        Hand-picked ones first, then those sharing the most topics, newer first;
-        never the article itself.
+        Hand-picked ones first, then those sharing the most topics, newer first,
+        topped up with the newest articles; never the article itself. Only
+        those candidates are ranked, not every article on the site, so the
+        query stays fast with many thousands of articles.
         """
-        picked = Article.related.through.objects.filter(
-            from_article_id=article.pk, to_article_id=OuterRef("pk")
-        )
+        picked = Article.related.through.objects.filter(from_article_id=article.pk)
         tag_ids = [tag.pk for tag in article.tags.all()]
+        live = self.published().exclude(pk=article.pk)
+        candidates = (
+            Q(pk__in=picked.values("to_article_id"))
+            | Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
+            | Q(pk__in=live.order_by("-published_at", "-pk").values("pk")[:limit])
+        )
         return (
-            self.published()
-            .exclude(pk=article.pk)
+            live.filter(candidates)
             .annotate(
-                is_picked=Exists(picked),
+                is_picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
                 shared_topics=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
             )
             .select_related("author")
+            .defer(*LISTING_DEFERRED_FIELDS)
             .order_by("-is_picked", "-shared_topics", "-published_at", "-pk")[:limit]
         )
 

@@ -5,7 +5,13 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Article, Author, SlugRedirect, topics_in_use
+from .models import (
+    LISTING_DEFERRED_FIELDS,
+    Article,
+    Author,
+    SlugRedirect,
+    topics_in_use,
+)
 
 ARTICLES_PER_PAGE = 12
 
@@ -28,7 +34,7 @@ class PublicPageMixin:
 
 class LiveArticlesMixin(PublicPageMixin):
     def get_queryset(self):
-        return Article.objects.published().for_listing().newest_first()
+        return Article.objects.published().for_cards().newest_first()
 
 
 class HomeView(LiveArticlesMixin, TemplateView):
@@ -76,6 +82,7 @@ class AuthorView(LiveArticlesMixin, ListView):
             Article.objects.published()
             .filter(author=self.author)
             .prefetch_related("tags")
+            .defer(*LISTING_DEFERRED_FIELDS)
             .newest_first()
         )
 
@@ -90,6 +97,9 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     preview = False
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
 
     def get(self, request, *args, **kwargs):
         try:
