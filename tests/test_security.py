@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import ArticleFactory
+from newsletter import tokens
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +29,31 @@ def public_urls():
         topics=["interviews", "salary"],
     )
     article.related.add(target)
+    edition = EditionFactory(
+        status="sent", started_at=timezone.now(), articles=[article, target]
+    )
     return [
         reverse("articles:home"),
         reverse("articles:list"),
         article.get_absolute_url(),
         reverse("articles:topic", args=["interviews"]),
         article.author.get_absolute_url(),
+        reverse("articles:search") + "?q=interview",
+        reverse("articles:search") + "?q=zebra",
+        reverse("newsletter:signup"),
+        reverse("newsletter:editions"),
+        edition.get_absolute_url(),
+    ]
+
+
+@pytest.fixture
+def private_urls():
+    """Pages for one subscriber, never cached (they may carry a CSRF token)."""
+    pending = SubscriberFactory(status="pending")
+    token = tokens.make_confirmation_token(pending, issued_at=timezone.now())
+    return [
+        reverse("newsletter:confirm", args=[token]),
+        SubscriberFactory().get_unsubscribe_path(),
     ]
 
 
@@ -44,8 +65,8 @@ def directives(policy: str) -> dict[str, list[str]]:
     return parsed
 
 
-def test_public_pages_forbid_inline_scripts_without_a_nonce(client, public_urls):
-    for url in public_urls:
+def test_pages_forbid_inline_scripts_without_a_nonce(client, public_urls, private_urls):
+    for url in public_urls + private_urls:
         policy = client.get(url).headers["Content-Security-Policy"]
         script_src = directives(policy)["script-src"]
         assert script_src == ["'self'"], url
@@ -83,10 +104,14 @@ class InlineCodeFinder(HTMLParser):
             self.found.append("<style>")
 
 
-def test_public_pages_have_no_inline_scripts_handlers_or_styles(client, public_urls):
-    for url in public_urls:
+def test_pages_have_no_inline_scripts_handlers_or_styles(
+    client, public_urls, private_urls
+):
+    for url in public_urls + private_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
         finder = InlineCodeFinder()
-        finder.feed(client.get(url).text)
+        finder.feed(response.text)
         assert finder.found == [], url
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -185,6 +186,22 @@ def demo_site(transactional_db, demo_snapshot, settings):
     data, media = demo_snapshot
     settings.MEDIA_ROOT = media
     call_command("loaddata", str(data), verbosity=0)
+
+
+@pytest.fixture
+def newsletter_outbox(settings, live_server, mailoutbox):
+    """The mails the site sends, with links that open on the live server.
+
+    The live server runs in this process, so its mails land in this outbox.
+    The rate limit is lifted and its counts (kept in the cache) cleared, and a
+    week without new articles still gets an edition.
+    """
+    settings.SITE_URL = live_server.url
+    settings.NEWSLETTER_RATE_LIMIT = "1000/hour"
+    settings.NEWSLETTER_SKIP_EMPTY_WEEKS = False
+    cache.clear()
+    yield mailoutbox
+    cache.clear()
 
 
 # ---------------------------------------------------------------------------

@@ -145,3 +145,27 @@ def describe_violations(violations: list[dict]) -> str:
             if summary:
                 lines.append(f"      {summary[:400]}")
     return "\n".join(lines)
+
+
+def tab_to(page, target, *, limit: int = 60):
+    """Press Tab until ``target`` (a locator) has the focus, as a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} was not reached with {limit} presses of Tab")
+
+
+def assert_focus_visible(target):
+    """The focused ``target`` shows a focus ring a sighted keyboard user can see."""
+    expect(target).to_be_focused()
+    expect(target).to_be_in_viewport()
+    ring = target.evaluate(
+        """el => ({
+             keyboard: el.matches(":focus-visible"),
+             style: getComputedStyle(el).outlineStyle,
+             width: parseFloat(getComputedStyle(el).outlineWidth),
+           })"""
+    )
+    assert ring["keyboard"], "the browser treats the focus as keyboard focus"
+    assert ring["style"] != "none" and ring["width"] >= 2, f"no focus ring: {ring}"

@@ -1,139 +1,180 @@
-"""A new editor's first article, in Chromium: write, preview, schedule, publish.
-
-Self-contained (Playwright's sync API, no shared browser fixtures) and skipped
-when Chromium is not installed.
-"""
+"""Editors in the admin, in Chromium: an editor publishes, a writer cannot."""
 
 import io
 import re
-import shutil
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
+from playwright.sync_api import expect
 
+from articles.management.commands import create_local_editor
+from articles.models import Article
 from articles.roles import apply_role_permissions
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.e2e.helpers import log_in_to_admin
+from tests.factories import WriterFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+TITLE = "Asking for a pay rise"
+SLUG = "asking-for-a-pay-rise"
+# A demo article the new one cites in a "Read more" line.
+CITED_SLUG = "negotiating-without-a-competing-offer"
+# Form fields that would publish; a writer's form has none of them.
+PUBLISHING_INPUTS = "[name=status], [name^=published_at], [name=featured]"
 
 
 @pytest.fixture
-def browser_page(page):
-    """The shared e2e page (Chromium, CSP watch), at an admin-friendly width."""
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            page.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return page
+def roles(transactional_db):
+    """The Editors and Writers groups: a transactional test flushed the migration's."""
+    apply_role_permissions()
 
 
 @pytest.fixture
-def newsroom(django_db_setup, live_server, settings):
-    """The editor account `make run` prints, an author and an article to cite.
-
-    Made before the browser starts: the ORM is not used once Playwright runs
-    its event loop in this thread. django_db_setup comes before live_server
-    so the server shares an in-memory SQLite test database.
-    """
-    settings.DEBUG = True  # create_local_editor is for development only
-    apply_role_permissions()  # A transactional test starts from a flushed database.
-    call_command("create_local_editor", stdout=io.StringIO())
-    AuthorFactory(name="Priya Raman")
-    ArticleFactory(title="Negotiating your first offer", slug="first-offer")
-    return live_server
+def cover(tmp_path):
+    path = tmp_path / "desk.jpg"
+    Image.new("RGB", (1600, 900), "teal").save(path, "JPEG")
+    return path
 
 
-def test_new_editor_writes_previews_schedules_and_publishes(
-    newsroom, browser_page, tmp_path
+def messages(page):
+    return page.locator("ul.messagelist")
+
+
+def test_editor_writes_an_article_with_cover_and_read_more_previews_and_publishes(
+    page, step, demo_site, roles, cover
 ):
-    live_server = newsroom
-    cover = tmp_path / "desk.jpg"
-    Image.new("RGB", (1600, 900), "teal").save(cover, "JPEG")
-    page = browser_page
-    admin = live_server.url + "/admin/"
+    # The account `make run` prints: Editors group, not a superuser.
+    with override_settings(DEBUG=True):  # the command refuses to run otherwise
+        call_command("create_local_editor", stdout=io.StringIO())
+    cited = Article.objects.get(slug=CITED_SLUG)
 
-    page.goto(admin)
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "careerhub-editor")
-    page.click("input[type=submit]")
+    with step("log in as the local editor"):
+        log_in_to_admin(
+            page, create_local_editor.USERNAME, create_local_editor.PASSWORD
+        )
 
-    page.goto(live_server.url + reverse("admin:articles_article_add"))
-    page.click("#id_title")
-    page.keyboard.type("Asking for a pay rise")
-    assert page.input_value("#id_slug") == "asking-for-a-pay-rise"
-    page.fill(
-        "#id_body", "## Prepare\n\nKnow your numbers.\n\n[[read-more:first-offer]]\n"
-    )
-    page.fill("#id_tags", "Salary, Negotiation")
-    page.set_input_files("#id_cover_image", str(cover))
-    page.fill("#id_cover_alt", "A tidy desk by a window")
-    page.click("#id_author + .select2")
-    page.keyboard.type("Priya")
-    page.wait_for_selector(".select2-results__option--highlighted")
-    page.keyboard.press("Enter")
-    page.click("input[name=_continue]")
-    page.wait_for_selector("ul.messagelist")
-    assert "was added successfully" in page.inner_text("ul.messagelist")
+    with step("write an article with a cover image and a read more line"):
+        page.goto(reverse("admin:articles_article_add"))
+        page.locator("#id_title").press_sequentially(TITLE)
+        expect(page.locator("#id_slug")).to_have_value(SLUG)
+        page.locator("#id_body").fill(
+            f"## Prepare\n\nKnow your numbers.\n\n[[read-more:{CITED_SLUG}]]\n"
+        )
+        page.locator("#id_tags").fill("Salary, Negotiation")
+        page.locator("#id_cover_image").set_input_files(cover)
+        page.locator("#id_cover_alt").fill("A tidy desk by a window")
+        page.locator("#id_author + .select2").click()
+        page.keyboard.type("Priya")
+        expect(page.locator(".select2-results__option--highlighted")).to_have_text(
+            "Priya Raman"
+        )
+        page.keyboard.press("Enter")
 
-    with page.context.expect_page() as opened:
-        page.click("a.previewlink")
-    preview = opened.value
-    preview.wait_for_load_state()
-    assert preview.inner_text("h1") == "Asking for a pay rise"
-    assert "State: Draft" in preview.inner_text(".preview-banner")
-    assert "Negotiating your first offer" in preview.inner_text(".read-more")
-    assert preview.locator("meta[name=robots]").get_attribute("content") == (
-        "noindex, nofollow"
-    )
+    with step("save the draft"):
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(messages(page)).to_contain_text("was added successfully")
+        expect(page.locator(".field-state_summary .readonly")).to_have_text(
+            "Draft: not on the site"
+        )
+        # The "Read more" slug became the cited article's id.
+        expect(page.locator(".read-more-summary")).to_contain_text(
+            f"[[read-more:{cited.pk}]] → {cited.title}"
+        )
+        assert page.request.get(f"/articles/{SLUG}/").status == 404
+
+    with step("preview the draft"):
+        with page.context.expect_page() as opened:
+            page.get_by_role("link", name="Preview").click()
+        preview = opened.value
+        preview.wait_for_load_state()
+    with step("see the preview as readers will", page=preview):
+        expect(preview.get_by_role("heading", level=1)).to_have_text(TITLE)
+        expect(preview.locator(".preview-banner")).to_contain_text("State: Draft")
+        expect(preview.locator(".read-more a")).to_have_text(cited.title)
+        cover_image = preview.locator(".article__cover img")
+        expect(cover_image).to_have_attribute("alt", "A tidy desk by a window")
+        assert cover_image.evaluate("img => img.complete && img.naturalWidth > 0")
+        expect(preview.locator("meta[name=robots]")).to_have_attribute(
+            "content", "noindex, nofollow"
+        )
     preview.close()
 
-    page.select_option("#id_status", "published")
-    page.fill("#id_published_at_0", "15/01/2099")
-    page.fill("#id_published_at_1", "09:00")
-    page.click("input[name=_continue]")
-    page.wait_for_selector("ul.messagelist")
-    assert "is scheduled: it goes live on 15 January 2099, 09:00 GMT" in (
-        page.inner_text("ul.messagelist")
-    )
-    assert page.inner_text(".field-state_summary .readonly").startswith("Scheduled")
-    article_url = "/articles/asking-for-a-pay-rise/"
-    assert page.request.get(live_server.url + article_url).status == 404
+    with step("publish now"):
+        page.locator("#id_status").select_option(label="Published")
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(messages(page)).to_contain_text(
+            f"“{TITLE}” had no publish date, so it was published now"
+        )
+        expect(page.locator(".field-state_summary .readonly")).to_contain_text(
+            "Published: live since"
+        )
 
-    page.goto(live_server.url + reverse("admin:articles_article_changelist"))
-    page.fill("#searchbar", "pay rise")
-    page.press("#searchbar", "Enter")
-    page.wait_for_load_state()
-    assert page.locator("input[name=_selected_action]").count() == 1
-    page.check("input[name=_selected_action]")
-    page.select_option("select[name=action]", "publish_now")
-    page.click("button[name=index]")
-    page.wait_for_selector("ul.messagelist")
-    assert "1 article published now." in page.inner_text("ul.messagelist")
+    with step("see it first among the latest articles on the home page"):
+        page.goto("/")
+        latest = page.get_by_role("region", name="Latest articles")
+        expect(latest.locator(".card__title").first).to_have_text(TITLE)
 
-    page.goto(live_server.url + reverse("articles:list"))
-    page.get_by_role("link", name="Asking for a pay rise").first.click()
-    page.wait_for_load_state()
-    assert page.url == live_server.url + article_url
-    srcset = page.locator(".article__cover img").get_attribute("srcset")
-    assert re.search(r"-480w\.jpg 480w, .*-1600w\.jpg 1600w", srcset)
-    assert page.csp_errors == []
+    with step("open it from the home page"):
+        latest.get_by_role("link", name=TITLE).click()
+        expect(page).to_have_url(re.compile(rf"/articles/{SLUG}/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+        srcset = page.locator(".article__cover img").get_attribute("srcset")
+        assert re.search(r"-480w\.jpg 480w, .*-1600w\.jpg 1600w", srcset)
+        expect(page.locator(".read-more a")).to_have_text(cited.title)
+
+
+def test_writer_has_no_way_to_publish_and_a_forged_publish_leaves_a_draft(
+    page, step, roles
+):
+    WriterFactory(username="writer")
+
+    with step("log in as a writer"):
+        log_in_to_admin(page, "writer")
+
+    with step("open a new article: publishing is read-only"):
+        page.goto(reverse("admin:articles_article_add"))
+        publishing = page.locator("fieldset").filter(
+            has=page.get_by_role("heading", name="Publishing")
+        )
+        expect(publishing).to_contain_text("Only editors publish.")
+        expect(publishing.locator(".field-status .readonly")).to_have_text("Draft")
+        expect(page.locator(PUBLISHING_INPUTS)).to_have_count(0)
+
+    with step("save a draft"):
+        page.locator("#id_title").fill("My first draft")
+        page.locator("#id_body").fill("Some advice.")
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(messages(page)).to_contain_text("was added successfully")
+        expect(page.locator(".field-status .readonly")).to_have_text("Draft")
+        expect(page.locator(PUBLISHING_INPUTS)).to_have_count(0)
+        # Editors only: the bulk "publish" actions are not offered either.
+        page.goto(reverse("admin:articles_article_changelist"))
+        actions = page.locator("select[name=action] option").all_inner_texts()
+        assert not [action for action in actions if "ublish" in action]
+        page.go_back()
+
+    with step("post the form with the publishing fields added by hand"):
+        # What a forged request sends; added from outside the page, so the CSP
+        # (no inline script) does not stand in the way.
+        page.locator("#article_form").evaluate(
+            """form => {
+                 for (const [name, value] of [
+                   ["status", "published"], ["published_at_0", "01/01/2020"],
+                   ["published_at_1", "09:00"], ["featured", "on"],
+                 ]) {
+                   const input = document.createElement("input");
+                   Object.assign(input, {type: "hidden", name, value});
+                   form.append(input);
+                 }
+               }"""
+        )
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(messages(page)).to_contain_text("was changed successfully")
+        expect(page.locator(".field-status .readonly")).to_have_text("Draft")
+
+    article = Article.objects.get(title="My first draft")
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert not article.featured
+    assert page.request.get(article.get_absolute_url()).status == 404

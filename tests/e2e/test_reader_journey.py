@@ -52,6 +52,22 @@ def test_reader_follows_topic_read_more_and_related_links_then_pages_the_list(
         link.click()
         expect(title).to_have_text(related_title)
 
+    with step("search from the header"):
+        search = page.get_by_role("search", name="Site").get_by_label("Search articles")
+        search.fill("salary")
+        search.press("Enter")
+        expect(page).to_have_url(re.compile(r"/search/\?q=salary$"))
+        expect(title).to_have_text("Search")
+        expect(page.get_by_role("status")).to_contain_text("for “salary”")
+        results = page.locator(".card__title a")
+        expect(results.first).to_be_visible()
+
+    with step("open a search result"):
+        result_title = results.first.inner_text()
+        results.first.click()
+        expect(title).to_have_text(result_title)
+        expect(page.locator(".prose")).to_contain_text(re.compile("salary", re.I))
+
     live = sorted(Article.objects.published().values_list("title", flat=True))
     pages = math.ceil(len(live) / ARTICLES_PER_PAGE)
     assert pages >= 3, "the demo content fills at least three pages"
