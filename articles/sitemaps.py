@@ -30,7 +30,7 @@ class SiteSitemap(Sitemap):
 
 class PageSitemap(SiteSitemap):
     def items(self):
-        return ["articles:home", "articles:list"]
+        return ["articles:home", "articles:list", "articles:topics"]
 
     def location(self, item):
         return reverse(item)

@@ -55,6 +55,16 @@ class ArticleListView(LiveArticlesMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
 
 
+class TopicListView(PublicPageMixin, ListView):
+    """Every topic with live articles, most written about first."""
+
+    template_name = "articles/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return topics_in_use()
+
+
 class TopicView(LiveArticlesMixin, ListView):
     template_name = "articles/topic.html"
     context_object_name = "articles"

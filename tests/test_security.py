@@ -36,6 +36,7 @@ def public_urls():
         reverse("articles:home"),
         reverse("articles:list"),
         article.get_absolute_url(),
+        reverse("articles:topics"),
         reverse("articles:topic", args=["interviews"]),
         article.author.get_absolute_url(),
         reverse("articles:search") + "?q=interview",

@@ -171,3 +171,10 @@ def test_author_page_queries(client, site, django_assert_num_queries):
         # 1 page of their articles
         # 1 topics of those articles
         get_ok(client, author.get_absolute_url())
+
+
+def test_topics_index_queries(client, site, django_assert_num_queries):
+    """Article counts per topic come from one grouped query, not one per topic."""
+    with django_assert_num_queries(1):
+        # 1 topics with their live article counts
+        get_ok(client, reverse("articles:topics"))

@@ -98,6 +98,7 @@ def test_every_public_page_has_exactly_one_absolute_canonical_url(client, articl
         "/articles/?page=2": f"{SITE}/articles/?page=2",
         "/articles/?utm_source=x": f"{SITE}/articles/",
         "/articles/salary-talks/": f"{SITE}/articles/salary-talks/",
+        "/topics/": f"{SITE}/topics/",
         "/topics/salary/": f"{SITE}/topics/salary/",
         "/authors/sam-lee/": f"{SITE}/authors/sam-lee/",
         "/search/?q=salary": f"{SITE}/search/?q=salary",

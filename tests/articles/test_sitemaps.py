@@ -68,6 +68,7 @@ def test_sitemap_lists_exactly_the_live_pages(client):
     expected = {
         f"{SITE}/",
         f"{SITE}/articles/",
+        f"{SITE}/topics/",
         *(SITE + article.get_absolute_url() for article in live),
         f"{SITE}/topics/cvs/",
         f"{SITE}/topics/interviews/",

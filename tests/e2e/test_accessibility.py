@@ -56,6 +56,7 @@ def editions_archive_page(page):
 PAGES = [
     pytest.param("/", id="home"),
     pytest.param("/articles/questions-to-ask-your-interviewer/", id="article"),
+    pytest.param("/topics/", id="topics"),
     pytest.param("/topics/interviews/", id="topic"),
     pytest.param("/authors/maya-okafor/", id="author"),
     pytest.param("/articles/", id="article-list"),
