@@ -133,7 +133,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     @admin.display(description="current photo")
     def photo_preview(self, author):
-        smallest = (author.photo_renditions or {}).get("jpeg") or []
+        smallest = author.photo_images.get("jpeg") or []
         if not smallest:
             return "No photo yet."
         return format_html(
@@ -290,7 +290,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="current cover")
     def cover_preview(self, article):
-        smallest = (article.cover_renditions or {}).get("jpeg") or []
+        smallest = article.cover_images.get("jpeg") or []
         if not smallest:
             return "No cover image yet."
         return format_html(

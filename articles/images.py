@@ -1,8 +1,10 @@
 """Resized renditions of uploaded images, made once when an image changes.
 
 The result is stored on the row as JSON, so pages need no query per image:
-``{"jpeg": [[480, url], ...], "webp": [[480, url], ...], "fallback": url,
-"width": w, "height": h}``.
+``{"jpeg": [[480, name], ...], "webp": [[480, name], ...], "fallback": name,
+"width": w, "height": h, "names": [...]}``. Storage names, not URLs, are kept:
+URLs are made when a page is rendered (``rendition_urls``), so a new MEDIA_URL
+or object storage with expiring signed URLs needs no regeneration.
 """
 
 import io
@@ -188,7 +190,7 @@ def make_renditions(name: str, *, widths=None, storage=default_storage) -> dict:
             if storage.exists(rendition):
                 storage.delete(rendition)
             saved = storage.save(rendition, ContentFile(buffer.getvalue()))
-            result[fmt].append([width, storage.url(saved)])
+            result[fmt].append([width, saved])
             saved_names[fmt].append(saved)
     if not webp_smaller:
         result["webp"] = []
@@ -201,6 +203,28 @@ def make_renditions(name: str, *, widths=None, storage=default_storage) -> dict:
     # Stored names, so the files can be removed when the image changes.
     result["names"] = [name for names in saved_names.values() for name in names]
     return result
+
+
+def _url(name: str, storage) -> str:
+    # Rows written before names were stored hold URLs already.
+    if name.startswith(("/", "http://", "https://")):
+        return name
+    return storage.url(name)
+
+
+def rendition_urls(renditions: dict, *, storage=default_storage) -> dict:
+    """The stored renditions with URLs in place of storage names."""
+    if not (renditions or {}).get("jpeg"):
+        return {}
+    return {
+        "jpeg": [[width, _url(name, storage)] for width, name in renditions["jpeg"]],
+        "webp": [
+            [width, _url(name, storage)] for width, name in renditions.get("webp", [])
+        ],
+        "fallback": _url(renditions["fallback"], storage),
+        "width": renditions.get("width"),
+        "height": renditions.get("height"),
+    }
 
 
 def delete_renditions(renditions: dict, *, storage=default_storage) -> None:

@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import rendering
+from .images import rendition_urls
 from .search import article_search_vector, search_queryset
 
 
@@ -44,6 +45,11 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def photo_images(self) -> dict:
+        """Photo renditions with their URLs, for templates (no query)."""
+        return rendition_urls(self.photo_renditions)
 
 
 # Long text columns that article lists and cards never show.
@@ -250,6 +256,11 @@ class Article(models.Model):
             if name in {"slug", "title", "body"}
         }
         return instance
+
+    @property
+    def cover_images(self) -> dict:
+        """Cover renditions with their URLs, for templates (no query)."""
+        return rendition_urls(self.cover_renditions)
 
     @property
     def is_live(self) -> bool:

@@ -57,7 +57,7 @@ def article_image(article) -> dict | None:
     """The cover at share size, with its description, or None."""
     if not article.cover_image:
         return None
-    image = rendition(article.cover_renditions) or {
+    image = rendition(article.cover_images) or {
         "url": absolute_url(article.cover_image.url)
     }
     return {**image, "alt": article.cover_alt}
@@ -137,7 +137,7 @@ def author_data(author) -> dict:
     entity = person(author)
     if author.bio:
         entity["description"] = author.bio
-    photo = rendition(author.photo_renditions) if author.photo else None
+    photo = rendition(author.photo_images) if author.photo else None
     if photo:
         entity["image"] = _image_object(photo)
     return {

@@ -231,7 +231,8 @@ def test_renditions_come_in_several_widths_never_enlarged(editor_client, author)
     assert (renditions["width"], renditions["height"]) == (1600, 800)
     # The edit page shows the smallest one, so editors see which image is set.
     page = editor_client.get(change_url(Article.objects.get())).text
-    assert f'<img class="cover-preview" src="{renditions["jpeg"][0][1]}"' in page
+    smallest_url = default_storage.url(renditions["jpeg"][0][1])
+    assert f'<img class="cover-preview" src="{smallest_url}"' in page
     for name in renditions["names"]:
         image = stored(name)
         width = int(name.rsplit("-", 1)[1].split("w.")[0])
@@ -392,3 +393,20 @@ def test_article_page_queries_do_not_grow_with_images(
         response = client.get(article.get_absolute_url())
 
     assert response.text.count("<picture>") == 1
+
+
+def test_renditions_follow_a_new_media_url_without_being_remade(client, settings):
+    """Storage names are kept, not URLs: a CDN or signed object-storage URLs
+    (django-storages) apply to images uploaded before the change."""
+    name = default_storage.save(
+        "covers/cdn.jpg", upload("cdn.jpg", image_bytes(size=(1000, 500)))
+    )
+    article = ArticleFactory(
+        cover_image=name, cover_alt="A desk", cover_renditions=make_renditions(name)
+    )
+    settings.MEDIA_URL = "https://cdn.example/media/"
+
+    page = client.get(article.get_absolute_url()).text
+
+    assert 'src="https://cdn.example/media/renditions/covers/cdn-800w.jpg"' in page
+    assert "https://cdn.example/media/renditions/covers/cdn-480w.jpg 480w" in page
