@@ -13,11 +13,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
 from . import rendering, seo
+from .caching import cache_publicly
 from .models import Article, Author
 
 FEED_ITEMS = 20
@@ -83,11 +83,7 @@ class ArticleFeed(Feed):
     url_name = "articles:feed"
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(
-            response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
-        )
-        return response
+        return cache_publicly(super().__call__(request, *args, **kwargs))
 
     # Feed-level values -------------------------------------------------------
     def title(self, obj):

@@ -11,7 +11,7 @@ from taggit.models import Tag
 from . import images
 from .models import Article, Author
 from .references import resolve_read_more
-from .rendering import READ_MORE_LINE
+from .rendering import read_more_references
 
 
 class ImageUploadField(forms.ImageField):
@@ -197,7 +197,7 @@ class ArticleAdminForm(forms.ModelForm):
                 code="read_more_missing",
             )
         own = self.instance.pk
-        if own and str(own) in READ_MORE_LINE.findall(body):
+        if own and str(own) in read_more_references(body):
             raise forms.ValidationError(
                 "An article cannot point to itself with “Read more”.",
                 code="read_more_self",

@@ -348,10 +348,18 @@ def latest_change(*moments: datetime | date | None) -> datetime | None:
     return max(moments, default=None)
 
 
+def live_topics():
+    """Topics of live articles: topics used only by drafts are not public yet.
+
+    Joins a row per article, so annotate or call distinct() on the result.
+    """
+    return Tag.objects.filter(article__in=Article.objects.published())
+
+
 def topics_in_use():
     """Topics with their number of live articles, most used first (one query)."""
     return (
-        Tag.objects.filter(article__in=Article.objects.published())
+        live_topics()
         .annotate(article_count=Count("article", distinct=True))
         .order_by("-article_count", "name")
     )

@@ -1,7 +1,7 @@
 """Turn "Read more" references written with slugs into stable ids."""
 
 from .models import Article
-from .rendering import READ_MORE_LINE
+from .rendering import READ_MORE_LINE, read_more_references
 
 
 def resolve_read_more(body: str) -> tuple[str, list[str]]:
@@ -10,7 +10,7 @@ def resolve_read_more(body: str) -> tuple[str, list[str]]:
     Returns the new body and the references that match no article (by id,
     current slug or former slug), so a form can name them to the editor.
     """
-    refs = set(READ_MORE_LINE.findall(body or ""))
+    refs = set(read_more_references(body))
     if not refs:
         return body, []
     ids = {int(ref) for ref in refs if ref.isdigit()}

@@ -12,10 +12,9 @@ from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from taggit.models import Tag
 
-from .models import Article, Author, latest_change
+from .caching import cache_publicly
+from .models import Article, Author, latest_change, live_topics
 
 
 class SiteSitemap(Sitemap):
@@ -60,7 +59,7 @@ class ArticleSitemap(SiteSitemap):
 class TopicSitemap(SiteSitemap):
     def items(self):
         return (
-            Tag.objects.filter(article__in=Article.objects.published())
+            live_topics()
             .annotate(last_published=Max("article__published_at"))
             .order_by("pk")
         )
@@ -123,5 +122,4 @@ def index(request):
         {"sitemaps": entries},
         content_type="application/xml",
     )
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
+    return cache_publicly(response)

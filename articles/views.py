@@ -1,15 +1,14 @@
-from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
+from .caching import cache_publicly
 from .models import (
     LISTING_DEFERRED_FIELDS,
     Article,
     Author,
     SlugRedirect,
+    live_topics,
     topics_in_use,
 )
 
@@ -24,12 +23,7 @@ class PublicPageMixin:
     """
 
     def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and not response.has_header("Cache-Control"):
-            patch_cache_control(
-                response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
-            )
-        return response
+        return cache_publicly(super().dispatch(request, *args, **kwargs))
 
 
 class LiveArticlesMixin(PublicPageMixin):
@@ -71,9 +65,9 @@ class TopicView(LiveArticlesMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        # A topic only drafts use is not public yet.
-        live_topics = Tag.objects.filter(article__in=Article.objects.published())
-        self.topic = get_object_or_404(live_topics.distinct(), slug=self.kwargs["slug"])
+        self.topic = get_object_or_404(
+            live_topics().distinct(), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(tags=self.topic)
 
     def get_context_data(self, **kwargs):

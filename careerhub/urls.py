@@ -4,10 +4,10 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
-from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView, TemplateView
 
 from articles import sitemaps
+from articles.caching import public_cache
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
@@ -19,9 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(
-            sitemap_views.sitemap
-        ),
+        public_cache(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),
