@@ -52,6 +52,8 @@ class Author(models.Model):
         return rendition_urls(self.photo_renditions)
 
 
+# Columns Article.render() derives from the body.
+RENDERED_FIELDS = ("body_html", "auto_excerpt", "word_count")
 # Long text columns that article lists and cards never show.
 LISTING_DEFERRED_FIELDS = ("body", "body_html", "search_vector", "meta_description")
 
@@ -217,7 +219,13 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded", {})
-        self.render()
+        update_fields = kwargs.get("update_fields")
+        # Re-render only when the body is written, and then write what it
+        # yields too (a save of, say, the featured flag needs neither).
+        if update_fields is None or "body" in update_fields:
+            self.render()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
         text_changed = loaded and (
             loaded.get("title") != self.title or loaded.get("body") != self.body
         )
@@ -234,7 +242,6 @@ class Article(models.Model):
             # redirect from this slug to another article stays: it answers
             # only while this one is not live (a live slug always wins).
             SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
-            update_fields = kwargs.get("update_fields")
             if update_fields is None or {"title", "excerpt", "body"} & set(
                 update_fields
             ):

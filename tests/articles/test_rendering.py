@@ -300,3 +300,14 @@ def test_article_page_shows_reading_time(client):
     article = ArticleFactory(body="word " * 700)
     response = client.get(article.get_absolute_url())
     assert "4 min read" in response.text
+
+
+def test_saving_only_the_body_also_stores_what_is_rendered_from_it():
+    article = ArticleFactory(body="Old words.")
+    article.body = "## New heading\n\nFresh advice about salary talks."
+    article.save(update_fields=["body"])
+
+    article.refresh_from_db()
+    assert "<h2>New heading</h2>" in article.body_html
+    assert article.auto_excerpt == "Fresh advice about salary talks."
+    assert article.word_count == 7

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles.images import make_renditions
-from articles.models import Article, Author
+from articles.models import RENDERED_FIELDS, Article, Author
 from articles.references import resolve_read_more
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -127,12 +127,12 @@ class Command(BaseCommand):
                     # Store the ids without counting as an editor's update.
                     article.body = body
                     article.render()
-                    Article.objects.filter(pk=article.pk).update(
-                        body=article.body,
-                        body_html=article.body_html,
-                        auto_excerpt=article.auto_excerpt,
-                        word_count=article.word_count,
+                    row = Article.objects.filter(pk=article.pk)
+                    row.update(
+                        body=body,
+                        **{name: getattr(article, name) for name in RENDERED_FIELDS},
                     )
+                    row.refresh_search_vectors()
                 picked = [
                     articles[slug]
                     for slug in meta.get("related", [])
