@@ -342,6 +342,31 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
+class TopicDescription(models.Model):
+    """What a topic's page says about it: topics are taggit tags, and this side
+    table gives each one an editable description without a custom tag model."""
+
+    tag = models.OneToOneField(
+        Tag,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="topic_description",
+        verbose_name="topic",
+    )
+    description = models.TextField(
+        max_length=300,
+        blank=True,
+        help_text="A sentence or two under the topic's name on its page and in "
+        "the topics index: what readers find here.",
+    )
+
+    class Meta:
+        verbose_name = "topic description"
+
+    def __str__(self):
+        return self.description
+
+
 def latest_change(*moments: datetime | date | None) -> datetime | None:
     """The latest of publish, update and review dates (a date counts from its
     start), or None when there is none."""

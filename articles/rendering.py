@@ -128,9 +128,7 @@ def excerpt_text(body_html: str) -> str:
     text = _HEADING.sub(" ", body_html or "")
     parts = (html_to_text(part) for part in _BLOCK_END.split(text))
     return " ".join(
-        part if part[-1] in ".!?…:;”’\"')" else part + "."
-        for part in parts
-        if part
+        part if part[-1] in ".!?…:;”’\"')" else part + "." for part in parts if part
     )
 
 
