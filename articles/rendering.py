@@ -159,3 +159,38 @@ def cut_excerpt(text: str, limit: int = 200) -> str:
 
 def reading_minutes(word_count: int) -> int:
     return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
+
+
+_OPENING_CONTEXT = r"(^|[\s(\[{“‘—–-])"
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes and apostrophes as typographic ones, as in article bodies.
+
+    Titles and excerpts are typed as plain text; the body's Markdown already
+    gets curly quotes, so headings and cards match it: "Tell me" becomes
+    “Tell me”, it's becomes it’s.
+    """
+    text = re.sub(_OPENING_CONTEXT + '"', r"\1“", text or "")
+    text = text.replace('"', "”")
+    text = re.sub(_OPENING_CONTEXT + "'", r"\1‘", text)
+    return text.replace("'", "’")
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_LINE_START = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]?)", re.M
+)
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|\*|`")
+
+
+def markdown_plain(source: str) -> str:
+    """Editor Markdown as readable plain text, for search snippets.
+
+    A light clean-up (links keep their text; heading, list and quote marks and
+    emphasis go), not a renderer: snippets must be cheap for many results.
+    """
+    text = READ_MORE_LINE.sub(" ", source or "")
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = _MARKDOWN_LINE_START.sub("", text)
+    return " ".join(_MARKDOWN_EMPHASIS.sub("", text).split())

@@ -1,0 +1,37 @@
+"""Filters for how articles read in lists: typographic quotes, card topics."""
+
+from django import template
+
+from articles import rendering
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def smartquotes(text) -> str:
+    """Typographic quotes for plain text (titles, excerpts); adds no markup."""
+    return rendering.smart_quotes(str(text))
+
+
+@register.filter
+def card_topic(article, current=None):
+    """The topic a card shows: its first one other than the page's own topic.
+
+    Reads the prefetched topics, so it costs no query.
+    """
+    for topic in article.tags.all():
+        if current is None or topic.pk != current.pk:
+            return topic
+    return None
+
+
+@register.filter
+def short_excerpt(article, limit=120) -> str:
+    """The article's summary cut for a compact card."""
+    return rendering.cut_excerpt(article.summary, int(limit))
+
+
+@register.filter
+def tone(obj, count=6) -> int:
+    """A stable colour number (0 to count-1) for a cover-less card."""
+    return (obj.pk or 0) % int(count) if obj is not None else 0
