@@ -86,7 +86,7 @@ def expand_read_more(body_html: str, targets: dict, *, preview: bool = False) ->
         target = targets.get(int(ref)) if ref.isdigit() else None
         if target is None or not (target.is_live or preview):
             return ""
-        title = html.escape(target.title)
+        title = html.escape(smart_quotes(target.title))
         label = '<span class="read-more__label">Read more:</span>'
         if not target.is_live:
             return (

@@ -32,8 +32,8 @@ from .rendering import cut_excerpt, markdown_plain, smart_quotes
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 # About two lines of a result: the snippet's length around the match.
-SNIPPET_CHARS = 220
-SNIPPET_LEAD = 60
+SNIPPET_CHARS = 180
+SNIPPET_LEAD = 50
 
 # Private-use characters that mark matches in ts_headline output. The text is
 # escaped first and only then are marker pairs turned into <mark>, so nothing
@@ -120,8 +120,8 @@ def _full_text(queryset, text: str):
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
-                max_words=35,
-                min_words=20,
+                max_words=28,
+                min_words=15,
                 max_fragments=1,
             ),
         )

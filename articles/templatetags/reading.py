@@ -13,14 +13,16 @@ def smartquotes(text) -> str:
     return rendering.smart_quotes(str(text))
 
 
-@register.filter
-def card_topic(article, current=None):
-    """The topic a card shows: its first one other than the page's own topic.
+@register.simple_tag(takes_context=True)
+def card_topic(context, article):
+    """The topic a card shows: its first one other than the page's own topic
+    (``current_topic`` in the context, on topic pages).
 
     Reads the prefetched topics, so it costs no query.
     """
+    current_pk = getattr(context.get("current_topic"), "pk", None)
     for topic in article.tags.all():
-        if current is None or topic.pk != current.pk:
+        if topic.pk != current_pk:
             return topic
     return None
 

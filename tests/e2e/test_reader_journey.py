@@ -12,7 +12,7 @@ from tests.e2e.helpers import both_viewports
 QUESTIONS = (
     "Questions to Ask at the End of an Interview That Actually Tell You Something"
 )
-TELL_ME = "How to Answer 'Tell Me About Yourself' Without Reciting Your CV"
+TELL_ME = "How to Answer ‘Tell Me About Yourself’ Without Reciting Your CV"
 
 
 def card_titles(page) -> list[str]:
@@ -59,7 +59,7 @@ def test_reader_follows_topic_read_more_and_related_links_then_pages_the_list(
         expect(page).to_have_url(re.compile(r"/search/\?q=salary$"))
         expect(title).to_have_text("Search")
         expect(page.get_by_role("status")).to_contain_text("for “salary”")
-        results = page.locator(".card__title a")
+        results = page.locator(".result__title a")
         expect(results.first).to_be_visible()
 
     with step("open a search result"):
