@@ -125,7 +125,7 @@ def excerpt_text(body_html: str) -> str:
     list item ends a sentence, so items never run together ("Meet your peers
     Write down...").
     """
-    text = _HEADING.sub(" ", body_html or "")
+    text = READ_MORE_TOKEN.sub(" ", _HEADING.sub(" ", body_html or ""))
     parts = (html_to_text(part) for part in _BLOCK_END.split(text))
     return " ".join(
         part if part[-1] in ".!?…:;”’\"')" else part + "." for part in parts if part
