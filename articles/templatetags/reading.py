@@ -1,6 +1,7 @@
 """Filters for how articles read in lists: typographic quotes, card topics."""
 
 from django import template
+from django.utils import timezone
 
 from articles import rendering
 
@@ -37,3 +38,14 @@ def short_excerpt(article, limit=120) -> str:
 def tone(obj, count=6) -> int:
     """A stable colour number (0 to count-1) for a cover-less card."""
     return (obj.pk or 0) % int(count) if obj is not None else 0
+
+
+@register.filter
+def html_datetime(value) -> str:
+    """A ``datetime`` attribute HTML accepts: ISO 8601 to the second, local time.
+
+    Django's "c" format keeps microseconds, which HTML does not allow.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -1,5 +1,8 @@
 """What readers see around the articles: wayfinding, cards, covers, type."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
@@ -186,3 +189,14 @@ def test_about_and_privacy_pages_are_linked_from_every_page(client):
         assert f'href="{reverse(name)}"' in text
     for name in ("about", "privacy"):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_dates_in_markup_are_valid_html_even_with_microseconds(client):
+    """Publishing "now" stores microseconds; HTML allows at most three digits."""
+    published = datetime(2026, 3, 4, 9, 30, 15, 123456, tzinfo=UTC)
+    article = ArticleFactory(published_at=published)
+
+    for url in (reverse("articles:list"), article.get_absolute_url()):
+        text = client.get(url).text
+        assert 'datetime="2026-03-04T09:30:15+00:00"' in text
+        assert not re.search(r'datetime="[^"]*\.\d', text)
