@@ -14,7 +14,7 @@ from tests.e2e.helpers import (
     axe_violations,
     describe_violations,
 )
-from tests.factories import EditionFactory, SubscriberFactory
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
 
 def confirmation_page(page):
@@ -59,6 +59,16 @@ def edition_page(page):
     return page.goto(edition.get_absolute_url())
 
 
+def home_with_a_coverless_lead_page(page):
+    ArticleFactory(
+        title="A guide still waiting for its picture",
+        topics=["interviews"],
+        featured=True,
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+    return page.goto("/")
+
+
 def not_found_page(page):
     return page.goto("/no-such-page/")
 
@@ -88,6 +98,7 @@ PAGES = [
     pytest.param(edition_page, id="newsletter-edition"),
     pytest.param("/about/", id="about"),
     pytest.param("/privacy/", id="privacy"),
+    pytest.param(home_with_a_coverless_lead_page, id="home-card-without-cover"),
     pytest.param(not_found_page, id="not-found"),
 ]
 
