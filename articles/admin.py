@@ -427,8 +427,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if article.status == Article.Status.PUBLISHED and not article.cover_image:
             self.message_user(
                 request,
-                f"“{article}” has no cover image: lists show a plain panel with "
-                "its topic instead, and shares use the site's default picture.",
+                f"“{article}” has no cover image: lists show a plain panel in "
+                "its topic's colour instead, and shares use the site's default "
+                "picture.",
                 messages.WARNING,
             )
 
