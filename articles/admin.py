@@ -19,12 +19,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
+from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from . import roles, services
 from .admin_filters import ReviewFreshnessFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
-from .models import Article, Author
+from .models import Article, Author, TopicDescription
 from .preview import ArticlePreviewView
 from .rendering import read_more_ids
 
@@ -394,6 +395,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         self._report_publishing(request, obj, requested_at)
         self._warn_unpublished_read_more(request, obj)
+        self._warn_missing_cover(request, obj)
 
     def _report_publishing(self, request, article, requested_at):
         if article.status != Article.Status.PUBLISHED:
@@ -419,6 +421,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"passed, so “{article}” was published now "
                 f"({_local(article.published_at)}).",
                 messages.INFO,
+            )
+
+    def _warn_missing_cover(self, request, article):
+        if article.status == Article.Status.PUBLISHED and not article.cover_image:
+            self.message_user(
+                request,
+                f"“{article}” has no cover image: lists show a plain panel in "
+                "its topic's colour instead, and shares use the site's default "
+                "picture.",
+                messages.WARNING,
             )
 
     def _warn_unpublished_read_more(self, request, article):
@@ -595,3 +607,18 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/articles/article/markdown_help.html", context
         )
+
+
+class TopicDescriptionInline(admin.StackedInline):
+    model = TopicDescription
+    can_delete = False
+    verbose_name_plural = "description"
+
+
+# Topics are taggit's tags: its admin, with the topic's description on top.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(TagAdmin):
+    inlines = [TopicDescriptionInline, *TagAdmin.inlines]

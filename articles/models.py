@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -90,6 +90,11 @@ class ArticleQuerySet(models.QuerySet):
         picked = Article.related.through.objects.filter(from_article_id=article.pk)
         tag_ids = [tag.pk for tag in article.tags.all()]
         live = self.published().exclude(pk=article.pk)
+        # The topic each card shows, a shared one first: a subquery in the
+        # same query, so related cards cost no query per card.
+        card_topic = Tag.objects.filter(article=OuterRef("pk")).order_by(
+            Case(When(pk__in=tag_ids, then=0), default=1), "name"
+        )
         candidates = (
             Q(pk__in=picked.values("to_article_id"))
             | Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
@@ -100,6 +105,8 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(
                 is_picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
                 shared_topics=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                topic_name=Subquery(card_topic.values("name")[:1]),
+                topic_slug=Subquery(card_topic.values("slug")[:1]),
             )
             .select_related("author")
             .defer(*LISTING_DEFERRED_FIELDS)
@@ -340,6 +347,31 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class TopicDescription(models.Model):
+    """What a topic's page says about it: topics are taggit tags, and this side
+    table gives each one an editable description without a custom tag model."""
+
+    tag = models.OneToOneField(
+        Tag,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="topic_description",
+        verbose_name="topic",
+    )
+    description = models.TextField(
+        max_length=300,
+        blank=True,
+        help_text="A sentence or two under the topic's name on its page and in "
+        "the topics index: what readers find here.",
+    )
+
+    class Meta:
+        verbose_name = "topic description"
+
+    def __str__(self):
+        return self.description
 
 
 def latest_change(*moments: datetime | date | None) -> datetime | None:

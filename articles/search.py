@@ -6,8 +6,10 @@ indexed with GIN, so a query stays fast at 100,000 articles. SQLite has no
 full-text search here: every word must appear in the title, excerpt or body,
 title matches rank first, and a light suffix strip stands in for stemming.
 
-Both return the same annotated queryset shape; ``add_highlights`` then marks
-the matches in each result's excerpt as safe HTML.
+Both return the same annotated queryset shape; ``add_highlights`` then gives
+each result a snippet of its summary and body around the matches, with the
+matches marked, as safe HTML (PostgreSQL's ts_headline picks the fragments;
+elsewhere the first match in the text does).
 """
 
 import html
@@ -21,12 +23,17 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connections
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.safestring import SafeString, mark_safe
+
+from .rendering import cut_excerpt, markdown_plain, smart_quotes
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
+# About two lines of a result: the snippet's length around the match.
+SNIPPET_CHARS = 180
+SNIPPET_LEAD = 50
 
 # Private-use characters that mark matches in ts_headline output. The text is
 # escaped first and only then are marker pairs turned into <mark>, so nothing
@@ -89,7 +96,14 @@ def search_queryset(queryset, text: str):
 
 
 def _summary():
-    return Coalesce(NullIf("excerpt", Value("")), "auto_excerpt")
+    return Coalesce(
+        NullIf("excerpt", Value("")), "auto_excerpt", output_field=TextField()
+    )
+
+
+def _snippet_source():
+    """What a snippet is cut from: the editor's excerpt, then the body."""
+    return Concat("excerpt", Value(" \n\n"), "body", output_field=TextField())
 
 
 def _full_text(queryset, text: str):
@@ -98,13 +112,17 @@ def _full_text(queryset, text: str):
         queryset.filter(search_vector=query)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
+            # Computed for the page's rows only: PostgreSQL evaluates costly
+            # output columns after the sort and limit.
             headline=SearchHeadline(
-                _summary(),
+                _snippet_source(),
                 query,
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
-                highlight_all=True,
+                max_words=28,
+                min_words=15,
+                max_fragments=1,
             ),
         )
         .order_by("-rank", "-published_at", "-pk")
@@ -145,6 +163,8 @@ def _substring(queryset, text: str):
     wanted, unwanted = substring_terms(text)
     if not wanted:
         return queryset.none()
+    # The snippet is cut from the body in Python here: load it with the row.
+    queryset = queryset.defer(None).defer("body_html", "search_vector")
     for term in wanted:
         queryset = queryset.filter(_anywhere(term))
     for term in unwanted:
@@ -166,32 +186,63 @@ def _substring(queryset, text: str):
 
 
 def _markers_to_html(marked: str) -> SafeString:
-    escaped = html.escape(marked, quote=False)
+    escaped = html.escape(smart_quotes(marked), quote=False)
     highlighted = _MARKED.sub(r"<mark>\1</mark>", escaped)
     return mark_safe(highlighted.replace(_START, "").replace(_STOP, ""))
 
 
-def highlight_terms(text: str, terms: list[str]) -> SafeString:
-    """``text`` escaped, with each word starting with one of ``terms`` marked."""
-    if not terms:
-        return mark_safe(html.escape(text, quote=False))
-    pattern = re.compile(
+def _term_pattern(terms: list[str]) -> re.Pattern:
+    return re.compile(
         r"(?<!\w)(?:"
         + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         + r")\w*",
         re.IGNORECASE,
     )
+
+
+def highlight_terms(text: str, terms: list[str]) -> SafeString:
+    """``text`` escaped, with each word starting with one of ``terms`` marked."""
+    if not terms:
+        return _markers_to_html(text)
+    pattern = _term_pattern(terms)
     return _markers_to_html(pattern.sub(lambda m: f"{_START}{m[0]}{_STOP}", text))
 
 
+def snippet(text: str, terms: list[str], *, length: int = SNIPPET_CHARS) -> str:
+    """About ``length`` characters of ``text`` around its first match of ``terms``.
+
+    Starts at a word a little before the match, so the reader sees it in
+    context; "…" marks text left out at either end. Without a match, the
+    start of the text.
+    """
+    text = " ".join(text.split())
+    match = _term_pattern(terms).search(text) if terms else None
+    if match is None or match.start() < SNIPPET_LEAD:
+        return cut_excerpt(text, length)
+    start = text.rfind(" ", 0, match.start() - SNIPPET_LEAD) + 1
+    return "…" + cut_excerpt(text[start:], length)
+
+
+def _ellipsised(fragment: str) -> str:
+    """A fragment from mid-text marked as such at either end."""
+    plain = fragment.replace(_START, "").replace(_STOP, "")
+    if plain[:1].islower():
+        fragment = "…" + fragment
+    if plain[-1:].isalnum():
+        fragment += "…"
+    return fragment
+
+
 def add_highlights(articles, text: str) -> None:
-    """Set ``article.highlight``: its excerpt as HTML with matches in <mark>."""
+    """Set ``article.highlight``: a snippet around the matches, as safe HTML
+    with the matches in <mark>."""
     terms = None
     for article in articles:
         headline = getattr(article, "headline", None)
         if headline is not None:
-            article.highlight = _markers_to_html(headline)
+            article.highlight = _markers_to_html(_ellipsised(markdown_plain(headline)))
             continue
         if terms is None:
             terms = substring_terms(text)[0]
-        article.highlight = highlight_terms(article.summary, terms)
+        source = f"{article.excerpt} {markdown_plain(article.body)}"
+        article.highlight = highlight_terms(snippet(source, terms), terms)

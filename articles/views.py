@@ -56,7 +56,7 @@ class TopicListView(PublicPageMixin, ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        return topics_in_use()
+        return topics_in_use().select_related("topic_description")
 
 
 class TopicView(LiveArticlesMixin, ListView):
@@ -66,7 +66,8 @@ class TopicView(LiveArticlesMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(
-            live_topics().distinct(), slug=self.kwargs["slug"]
+            live_topics().distinct().select_related("topic_description"),
+            slug=self.kwargs["slug"],
         )
         return super().get_queryset().filter(tags=self.topic)
 

@@ -31,6 +31,17 @@ urlpatterns = [
         name="robots",
     ),
     path("newsletter/", include("newsletter.urls")),
+    # Site pages: plain templates, the same for every reader.
+    path(
+        "about/",
+        public_cache(TemplateView.as_view(template_name="pages/about.html")),
+        name="about",
+    ),
+    path(
+        "privacy/",
+        public_cache(TemplateView.as_view(template_name="pages/privacy.html")),
+        name="privacy",
+    ),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     # Not permanent: the target's hashed name changes with the file.
     path(

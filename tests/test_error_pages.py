@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_unknown_address_gets_the_friendly_404_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "We couldn't find that page" in response.text
+    assert "We couldn’t find that page" in response.text
     assert 'href="/articles/"' in response.text  # a way back to the articles
 
 

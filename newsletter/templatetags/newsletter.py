@@ -1,4 +1,7 @@
+import calendar
+
 from django import template
+from django.conf import settings
 
 from newsletter import consent
 
@@ -9,3 +12,9 @@ register = template.Library()
 def newsletter_consent():
     """The current consent text and its version, for the sign-up form."""
     return consent.current()
+
+
+@register.simple_tag
+def digest_weekday() -> str:
+    """The day the weekly digest goes out (NEWSLETTER_SEND_WEEKDAY, 0 = Monday)."""
+    return calendar.day_name[settings.NEWSLETTER_SEND_WEEKDAY % 7]

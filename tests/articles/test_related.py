@@ -20,7 +20,7 @@ def related_titles_on_page(client, article: Article) -> list[str]:
     assert response.status_code == 200
     section = response.text.split('id="related-title"', 1)[1]
     return re.findall(
-        r'<li class="related__item">\s*<h3><a href="[^"]+">([^<]+)</a>', section
+        r'<h3 class="related__title"><a href="[^"]+">([^<]+)</a>', section
     )
 
 

@@ -201,15 +201,40 @@ def assert_cut_at_word_boundary(excerpt: str, text: str) -> None:
     assert not text[len(kept)].isalnum()
 
 
-def test_excerpt_is_about_200_characters_cut_at_a_word_and_ends_in_an_ellipsis():
+def test_excerpt_ends_at_the_last_sentence_that_fits():
     excerpt = cut_excerpt(LONG_TEXT)
-    assert excerpt.endswith("…")
-    assert 150 <= len(excerpt) <= 201
-    assert_cut_at_word_boundary(excerpt, LONG_TEXT)
+    # A whole sentence reads better than one cut off: no ellipsis needed.
     assert excerpt == (
         "Most interview questions are a version of three questions: can you do the "
-        "job, will you do the job, and will we enjoy working with you. Prepare a "
-        "short story for each, with a result you can measure…"
+        "job, will you do the job, and will we enjoy working with you."
+    )
+
+
+def test_excerpt_without_a_sentence_end_is_cut_at_a_word_with_an_ellipsis():
+    text = LONG_TEXT.replace(".", ",")
+    excerpt = cut_excerpt(text)
+    assert excerpt.endswith("…")
+    assert 150 <= len(excerpt) <= 201
+    assert_cut_at_word_boundary(excerpt, text)
+    assert excerpt.endswith("with a result you can measure…")
+
+
+def test_excerpt_does_not_start_a_sentence_it_cannot_finish():
+    text = "A short opening sentence here. " + "Yet " + "more words " * 40
+    # The sentence end falls in the first half of the limit, so the word cut
+    # is used, but it never ends on a dangling word such as "and" or "the".
+    excerpt = cut_excerpt(text.replace("more words", "more and the"), 100)
+    assert excerpt.endswith("more…")
+
+
+def test_excerpt_keeps_list_items_apart_and_leaves_headings_out():
+    article = ArticleFactory(
+        excerpt="",
+        body="## Your first week\n\n- Meet your new peers\n- Write down your first "
+        "30 days\n\nThen ask for feedback.",
+    )
+    assert article.auto_excerpt == (
+        "Meet your new peers. Write down your first 30 days. Then ask for feedback."
     )
 
 

@@ -14,7 +14,7 @@ from tests.e2e.helpers import (
     axe_violations,
     describe_violations,
 )
-from tests.factories import EditionFactory, SubscriberFactory
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
 
 def confirmation_page(page):
@@ -49,6 +49,33 @@ def editions_archive_page(page):
     return page.goto("/newsletter/editions/")
 
 
+def edition_page(page):
+    edition = EditionFactory(
+        subject="The offer season",
+        status="sent",
+        started_at=timezone.now() - timedelta(days=3),
+        articles=Article.objects.published().newest_first()[:3],
+    )
+    return page.goto(edition.get_absolute_url())
+
+
+def home_with_a_coverless_lead_page(page):
+    ArticleFactory(
+        title="A guide still waiting for its picture",
+        topics=["interviews"],
+        featured=True,
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+    return page.goto("/")
+
+
+def not_found_page(page):
+    return page.goto("/no-such-page/")
+
+
+not_found_page.status = 404
+
+
 # One line per page to scan: a path of the demo content, or a function called
 # with the browser page once the demo content is loaded, that makes what the
 # page needs, opens it (e.g. a subscriber's confirmation link) and returns the
@@ -68,12 +95,19 @@ PAGES = [
     pytest.param(confirmation_page, id="newsletter-confirm"),
     pytest.param(unsubscribe_page, id="newsletter-unsubscribe"),
     pytest.param(editions_archive_page, id="newsletter-editions"),
+    pytest.param(edition_page, id="newsletter-edition"),
+    pytest.param("/about/", id="about"),
+    pytest.param("/privacy/", id="privacy"),
+    pytest.param(home_with_a_coverless_lead_page, id="home-card-without-cover"),
+    pytest.param(not_found_page, id="not-found"),
 ]
 
 
-# Both colour schemes (contrast) and both widths, in two runs per page.
+# Both colour schemes (contrast) at both widths.
 LOOKS = [
     pytest.param("light", DESKTOP, id="light-1280px"),
+    pytest.param("dark", DESKTOP, id="dark-1280px"),
+    pytest.param("light", PHONE, id="light-390px"),
     pytest.param("dark", PHONE, id="dark-390px"),
 ]
 
@@ -97,7 +131,7 @@ def test_page_has_no_serious_accessibility_violations(
     page = context.new_page()
     with step(f"scan {getattr(path, '__name__', path)}", page=page):
         response = path(page) if callable(path) else page.goto(path)
-        assert response.status == 200
+        assert response.status == getattr(path, "status", 200)
         url = page.url
         violations = axe_violations(page, axe_js)
     print(describe_violations(violations))  # All impacts, shown when a test fails.

@@ -6,13 +6,14 @@ import re
 from playwright.sync_api import expect
 
 from articles.models import Article
+from articles.rendering import smart_quotes
 from articles.views import ARTICLES_PER_PAGE
 from tests.e2e.helpers import both_viewports
 
 QUESTIONS = (
     "Questions to Ask at the End of an Interview That Actually Tell You Something"
 )
-TELL_ME = "How to Answer 'Tell Me About Yourself' Without Reciting Your CV"
+TELL_ME = "How to Answer ‘Tell Me About Yourself’ Without Reciting Your CV"
 
 
 def card_titles(page) -> list[str]:
@@ -47,7 +48,7 @@ def test_reader_follows_topic_read_more_and_related_links_then_pages_the_list(
 
     with step("open a related article"):
         related = page.get_by_role("region", name="Related articles")
-        link = related.get_by_role("link").filter(has_not_text=QUESTIONS).first
+        link = related.locator(".related__title a").filter(has_not_text=QUESTIONS).first
         related_title = link.inner_text()
         link.click()
         expect(title).to_have_text(related_title)
@@ -59,7 +60,7 @@ def test_reader_follows_topic_read_more_and_related_links_then_pages_the_list(
         expect(page).to_have_url(re.compile(r"/search/\?q=salary$"))
         expect(title).to_have_text("Search")
         expect(page.get_by_role("status")).to_contain_text("for “salary”")
-        results = page.locator(".card__title a")
+        results = page.locator(".result__title a")
         expect(results.first).to_be_visible()
 
     with step("open a search result"):
@@ -68,7 +69,11 @@ def test_reader_follows_topic_read_more_and_related_links_then_pages_the_list(
         expect(title).to_have_text(result_title)
         expect(page.locator(".prose")).to_contain_text(re.compile("salary", re.I))
 
-    live = sorted(Article.objects.published().values_list("title", flat=True))
+    # Titles are shown with typographic quotes.
+    live = sorted(
+        smart_quotes(title)
+        for title in Article.objects.published().values_list("title", flat=True)
+    )
     pages = math.ceil(len(live) / ARTICLES_PER_PAGE)
     assert pages >= 3, "the demo content fills at least three pages"
 

@@ -51,7 +51,9 @@ def test_reader_signs_up_from_an_article_confirms_and_unsubscribes_from_the_dige
 
     with step("open an article"):
         page.goto(ARTICLE)
-        cta = page.get_by_role("complementary", name="Get the weekly digest")
+        cta = page.get_by_role(
+            "complementary", name=re.compile(r"^New career advice in your inbox every")
+        )
         expect(cta).to_be_visible()
 
     with step("sign up with the form under the article"):
@@ -72,7 +74,7 @@ def test_reader_signs_up_from_an_article_confirms_and_unsubscribes_from_the_dige
 
     with step("confirm with the button"):
         page.get_by_role("button", name="Yes, subscribe me").click()
-        expect(title).to_have_text("You're subscribed")
+        expect(title).to_have_text("You’re subscribed")
         subscriber.refresh_from_db()
         assert subscriber.status == "confirmed"
 
@@ -91,7 +93,7 @@ def test_reader_signs_up_from_an_article_confirms_and_unsubscribes_from_the_dige
 
     with step("unsubscribe with the button"):
         page.get_by_role("button", name="Unsubscribe").click()
-        expect(title).to_have_text("You're unsubscribed")
+        expect(title).to_have_text("You’re unsubscribed")
         subscriber.refresh_from_db()
         assert subscriber.status == "unsubscribed"
         assert subscriber.unsubscribe_method == "page"
@@ -134,7 +136,7 @@ def test_keyboard_reader_signs_up_from_an_article_and_confirms_without_a_mouse(
 
     with step("confirm with Space"):
         page.keyboard.press("Space")
-        expect(title).to_have_text("You're subscribed")
+        expect(title).to_have_text("You’re subscribed")
         assert Subscriber.objects.get().status == "confirmed"
 
 

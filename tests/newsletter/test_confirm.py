@@ -64,7 +64,7 @@ def test_post_confirms_and_records_when(client, pending):
         response = client.post(path)
 
     assert response.status_code == 200
-    assert "You're subscribed" in response.text
+    assert "You’re subscribed" in response.text
     subscriber.refresh_from_db()
     assert subscriber.status == "confirmed"
     assert subscriber.confirmed_at == confirm_time
@@ -92,7 +92,7 @@ def test_reused_link_says_already_confirmed_and_changes_nothing(client, pending)
         response = client.post(path)
 
     assert response.status_code == 200
-    assert "You're already subscribed" in response.text
+    assert "You’re already subscribed" in response.text
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at == NOW + timedelta(hours=1)
 
@@ -136,7 +136,7 @@ def test_tampered_link_gives_a_clear_page_and_changes_nothing(client, pending, t
         response = client.post(f"/newsletter/confirm/{tamper(token)}/")
 
     assert response.status_code == 400
-    assert "This link doesn't work" in response.text
+    assert "This link doesn’t work" in response.text
     assert Subscriber.objects.get().status == "pending"
 
 
@@ -204,7 +204,7 @@ def test_opening_a_link_of_a_confirmed_address_says_so(client):
         response = client.get(confirmation_path(mail))
 
     assert response.status_code == 200
-    assert "You're already subscribed" in response.text
+    assert "You’re already subscribed" in response.text
     assert "<form" not in response.text.split("<main")[1]
 
 

@@ -70,7 +70,7 @@ def test_button_on_the_page_unsubscribes_without_cookies(mail_client, subscriber
     response = mail_client.post(subscriber.get_unsubscribe_path())
 
     assert response.status_code == 200
-    assert "You're unsubscribed" in response.text
+    assert "You’re unsubscribed" in response.text
     subscriber.refresh_from_db()
     assert subscriber.status == "unsubscribed"
     assert subscriber.unsubscribe_method == "page"

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import textwrap
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles.images import make_renditions
-from articles.models import RENDERED_FIELDS, Article, Author
+from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
 from articles.references import resolve_read_more
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -26,16 +25,17 @@ def read_article(path: Path) -> tuple[dict, str]:
     return tomllib.loads(front_matter), body.strip() + "\n"
 
 
-# Gradient pairs for generated covers: deep start, lighter end.
+# Gradient pairs for generated covers: deep start, lighter end, and how the
+# pair is described in the cover's alt text.
 PALETTES = [
-    ((11, 60, 93), (50, 142, 200)),
-    ((7, 86, 74), (95, 208, 185)),
-    ((74, 35, 90), (196, 113, 237)),
-    ((120, 40, 31), (241, 143, 88)),
-    ((28, 40, 65), (99, 132, 199)),
-    ((91, 22, 56), (232, 93, 117)),
-    ((33, 62, 36), (129, 199, 132)),
-    ((62, 44, 16), (226, 170, 72)),
+    ((11, 60, 93), (50, 142, 200), "deep navy to sky blue"),
+    ((7, 86, 74), (95, 208, 185), "dark teal to mint"),
+    ((74, 35, 90), (196, 113, 237), "plum to lilac"),
+    ((120, 40, 31), (241, 143, 88), "brick red to apricot"),
+    ((28, 40, 65), (99, 132, 199), "midnight blue to cornflower"),
+    ((91, 22, 56), (232, 93, 117), "burgundy to coral pink"),
+    ((33, 62, 36), (129, 199, 132), "forest green to sage"),
+    ((62, 44, 16), (226, 170, 72), "dark bronze to amber"),
 ]
 # Display names of the demo topics, keyed by slug.
 TOPIC_NAMES = {
@@ -44,19 +44,114 @@ TOPIC_NAMES = {
 }
 
 
+# What each demo topic's page says about it (editable in the admin).
+TOPIC_DESCRIPTIONS = {
+    "ai-in-the-job-search": "Where AI tools save a job seeker time, where they "
+    "backfire, and how recruiters read what they produce.",
+    "career-change": "Moving into a new field without starting from zero: testing "
+    "the idea, retraining and telling the story.",
+    "cvs-and-cover-letters": "Documents that get read: CV bullets with results, "
+    "letters that sound like a person, and getting past screening software.",
+    "interviews": "Preparing for the questions that always come, asking good ones "
+    "back, and learning from every round.",
+    "job-search": "Running a search like a project: where roles come from, how to "
+    "pace yourself and how to spot a bad offer.",
+    "managers-and-feedback": "Working well with the person you report to: "
+    "one-on-ones, feedback in both directions and making your case.",
+    "networking": "Meeting people in your field without the awkwardness: warm "
+    "messages, small asks and keeping in touch.",
+    "rejection-and-resilience": "What to do after a no, how to keep going through "
+    "a long search, and when to rest.",
+    "remote-work": "Starting, staying visible and growing in a job where your team "
+    "is mostly on a screen.",
+    "salary-negotiation": "Knowing your number, saying it at the right moment and "
+    "negotiating the whole package.",
+    "side-income": "Freelance work and small projects next to a job: finding "
+    "clients, contracts, tax and time.",
+    "tech-careers": "Ways into technical roles for people coming from elsewhere, "
+    "and what each path asks of you.",
+}
+
+
 def topic_name(slug: str) -> str:
     return TOPIC_NAMES.get(slug, slug.replace("-", " ").capitalize())
 
 
-def palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    index = int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16) % len(PALETTES)
-    return PALETTES[index]
+def _pick(seed: str, salt: str, count: int) -> int:
+    return int(hashlib.sha256(f"{salt}:{seed}".encode()).hexdigest()[:8], 16) % count
 
 
-def cover_image(title: str, seed: str) -> bytes:
-    """An abstract gradient cover with the title, drawn with Pillow."""
+def palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int], str]:
+    return PALETTES[_pick(seed, "palette", len(PALETTES))]
+
+
+# Decorative shapes in pale white over the gradient; no text, since a cover
+# that repeats the headline says it twice and cannot be read when cropped.
+LINE = (255, 255, 255, 70)
+FILL = (255, 255, 255, 46)
+
+
+def _rings(draw, w, h):
+    for i in range(6):
+        r = 140 + i * 85
+        draw.ellipse(
+            (w - 260 - r, 220 - r, w - 260 + r, 220 + r), outline=LINE, width=6
+        )
+
+
+def _bars(draw, w, h):
+    for i, length in enumerate((0.62, 0.44, 0.78, 0.35, 0.55)):
+        y = 190 + i * 112
+        draw.rounded_rectangle((140, y, 140 + w * length, y + 56), 28, fill=FILL)
+
+
+def _dots(draw, w, h):
+    for row in range(7):
+        for col in range(13):
+            x, y = 170 + col * 108, 150 + row * 100
+            draw.ellipse((x - 9, y - 9, x + 9, y + 9), fill=LINE)
+
+
+def _horizon(draw, w, h):
+    draw.ellipse((w * 0.58, h * 0.18, w * 0.58 + 300, h * 0.18 + 300), fill=FILL)
+    draw.line((0, h * 0.66, w, h * 0.66), fill=LINE, width=6)
+
+
+def _network(draw, w, h):
+    points = [(260, 620), (520, 300), (820, 520), (1080, 220), (1340, 460), (980, 760)]
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        draw.line((x1, y1, x2, y2), fill=LINE, width=4)
+    for x, y in points:
+        draw.ellipse((x - 26, y - 26, x + 26, y + 26), fill=(255, 255, 255, 120))
+
+
+def _squares(draw, w, h):
+    for i, (x, y) in enumerate([(980, 180), (1140, 300), (900, 420), (1090, 540)]):
+        size = 230 - i * 18
+        draw.rounded_rectangle((x, y, x + size, y + size), 26, fill=FILL, outline=LINE)
+
+
+MOTIFS = [
+    (_rings, "concentric rings in the top right corner"),
+    (_bars, "pale horizontal bars of different lengths"),
+    (_dots, "an even grid of small pale dots"),
+    (_horizon, "a pale sun above a thin horizon line"),
+    (_network, "pale dots joined by thin lines into a network"),
+    (_squares, "a cluster of overlapping pale rounded squares"),
+]
+
+
+def cover_alt(seed: str) -> str:
+    """What the cover drawn for ``seed`` shows, for its alt text."""
+    *_, colours = palette(seed)
+    _, shapes = MOTIFS[_pick(seed, "motif", len(MOTIFS))]
+    return f"Abstract cover: a light diagonal band, {colours}, with {shapes}"
+
+
+def cover_image(seed: str) -> bytes:
+    """A decorative gradient cover drawn with Pillow: shapes, no text."""
     width, height = 1600, 900
-    start, end = palette(seed)
+    start, end, _ = palette(seed)
     gradient = (
         Image.linear_gradient("L").rotate(-35, expand=True).resize((width, height))
     )
@@ -65,21 +160,8 @@ def cover_image(title: str, seed: str) -> bytes:
         Image.new("RGB", (width, height), start),
         gradient,
     )
-    draw = ImageDraw.Draw(image, "RGBA")
-    for i in range(5):
-        radius = 180 + i * 90
-        draw.ellipse(
-            (width - radius - 80 + i * 30, -radius // 3, width + radius // 2, radius),
-            outline=(255, 255, 255, 40),
-            width=6,
-        )
-    font = ImageFont.load_default(size=76)
-    lines = textwrap.wrap(title, width=30)[:4]
-    y = height - 120 - len(lines) * 92
-    for line in lines:
-        draw.text((100, y), line, font=font, fill=(255, 255, 255, 235))
-        y += 92
-    draw.rectangle((100, height - 96, 260, height - 88), fill=(255, 255, 255, 200))
+    draw_motif, _ = MOTIFS[_pick(seed, "motif", len(MOTIFS))]
+    draw_motif(ImageDraw.Draw(image, "RGBA"), width, height)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=88)
     return out.getvalue()
@@ -87,7 +169,7 @@ def cover_image(title: str, seed: str) -> bytes:
 
 def portrait(name: str) -> bytes:
     size = 480
-    start, end = palette(name)
+    start, end, _ = palette(name)
     image = Image.new("RGB", (size, size), start)
     draw = ImageDraw.Draw(image)
     draw.ellipse((size * 0.55, size * 0.55, size * 1.4, size * 1.4), fill=end)
@@ -151,6 +233,10 @@ class Command(BaseCommand):
         tag, _ = Tag.objects.get_or_create(
             slug=slug, defaults={"name": topic_name(slug)}
         )
+        if slug in TOPIC_DESCRIPTIONS:
+            TopicDescription.objects.get_or_create(
+                tag=tag, defaults={"description": TOPIC_DESCRIPTIONS[slug]}
+            )
         return tag
 
     def load_author(self, data: dict) -> Author:
@@ -180,7 +266,7 @@ class Command(BaseCommand):
             author=authors[meta["author"]],
             excerpt=meta.get("excerpt", ""),
             body=body,
-            cover_alt=meta.get("cover_alt", ""),
+            cover_alt=cover_alt(meta["slug"]),
             featured=meta.get("featured", False),
             status=(
                 Article.Status.DRAFT if status == "draft" else Article.Status.PUBLISHED
@@ -191,7 +277,7 @@ class Command(BaseCommand):
         )
         article.cover_image.save(
             f"{article.slug}.jpg",
-            ContentFile(cover_image(article.title, article.slug)),
+            ContentFile(cover_image(article.slug)),
             save=False,
         )
         article.cover_renditions = make_renditions(article.cover_image.name)

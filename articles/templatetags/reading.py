@@ -1,0 +1,51 @@
+"""Filters for how articles read in lists: typographic quotes, card topics."""
+
+from django import template
+from django.utils import timezone
+
+from articles import rendering
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def smartquotes(text) -> str:
+    """Typographic quotes for plain text (titles, excerpts); adds no markup."""
+    return rendering.smart_quotes(str(text))
+
+
+@register.simple_tag(takes_context=True)
+def card_topic(context, article):
+    """The topic a card shows: its first one other than the page's own topic
+    (``current_topic`` in the context, on topic pages).
+
+    Reads the prefetched topics, so it costs no query.
+    """
+    current_pk = getattr(context.get("current_topic"), "pk", None)
+    for topic in article.tags.all():
+        if topic.pk != current_pk:
+            return topic
+    return None
+
+
+@register.filter
+def short_excerpt(article, limit=120) -> str:
+    """The article's summary cut for a compact card."""
+    return rendering.cut_excerpt(article.summary, int(limit))
+
+
+@register.filter
+def tone(obj, count=6) -> int:
+    """A stable colour number (0 to count-1) for a cover-less card."""
+    return (obj.pk or 0) % int(count) if obj is not None else 0
+
+
+@register.filter
+def html_datetime(value) -> str:
+    """A ``datetime`` attribute HTML accepts: ISO 8601 to the second, local time.
+
+    Django's "c" format keeps microseconds, which HTML does not allow.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
