@@ -14,9 +14,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
+from articles import read_more
 from articles.images import make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author
-from articles.references import resolve_read_more
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -120,7 +120,9 @@ class Command(BaseCommand):
                 created += was_created
             for meta, _ in entries:
                 article = articles[meta["slug"]]
-                body, missing = resolve_read_more(article.body)
+                body, missing = read_more.normalise(
+                    article.body, viewer=read_more.SYSTEM
+                )
                 if missing:
                     self.stderr.write(f"{meta['slug']}: unknown read-more {missing}")
                 if body != article.body:
