@@ -13,6 +13,8 @@ from articles.caching import public_cache
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
 admin.site.index_title = "Run the site"
+# The 500 page, or the 503 page while the database is unreachable.
+handler500 = "httpguard.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

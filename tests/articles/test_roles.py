@@ -394,7 +394,12 @@ def test_local_editor_account_is_an_editor_not_a_superuser(settings, author, now
     settings.DEBUG = True
     call_command("create_local_editor", stdout=None)
     client = Client()
-    assert client.login(username="editor", password="careerhub-editor")
+    # Through the login form, as a person does (and as django-axes watches).
+    login = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "careerhub-editor"},
+    )
+    assert login.status_code == 302
 
     posted = client.post(
         add_url(), article_form(author=author.pk, status="published"), follow=True
