@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "newsletter",
+    # Last: its admin module mends the admin classes registered before it.
+    "httpguard",
 ]
 
 MIDDLEWARE = [
