@@ -61,14 +61,19 @@ class TopicFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         top = list(
-            Tag.objects.filter(article__isnull=False)
+            _topics_seen_by(request.user)
             .annotate(uses=Count("article"))
             .order_by("-uses", "name")
             .values_list("slug", "name")[:TOPIC_FILTER_LIMIT]
         )
         chosen = self.value()
         if chosen and chosen not in {slug for slug, _ in top}:
-            tag = Tag.objects.filter(slug=chosen).values_list("slug", "name").first()
+            tag = (
+                _topics_seen_by(request.user)
+                .filter(slug=chosen)
+                .values_list("slug", "name")
+                .first()
+            )
             if tag:
                 top.append(tag)
         return top
@@ -77,6 +82,13 @@ class TopicFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(tags__slug=self.value())
         return queryset
+
+
+def _topics_seen_by(user):
+    """Topics of the articles ``user`` may know of: a writer must not learn the
+    topics of someone else's drafts from filters or suggestions."""
+    visible = Article.objects.filter(roles.visible_articles_q(user))
+    return Tag.objects.filter(article__in=visible)
 
 
 @admin.register(Author)
@@ -596,9 +608,11 @@ class ArticleAdmin(admin.ModelAdmin):
         names = []
         if term:
             names = list(
-                Tag.objects.filter(name__icontains=term)
+                _topics_seen_by(request.user)
+                .filter(name__icontains=term)
                 .order_by("name")
-                .values_list("name", flat=True)[:TOPIC_SUGGESTIONS]
+                .values_list("name", flat=True)
+                .distinct()[:TOPIC_SUGGESTIONS]
             )
         return JsonResponse({"results": names})
 
