@@ -83,8 +83,16 @@ def test_public_url_answers_each_method_or_405(anonymous_client, site, pattern):
             assert response.status_code == 405, f"{method} {path}"
 
 
+def _served_in_production(pattern) -> bool:
+    # Media files are served by Django only in development (DEBUG), with its
+    # own view; in production the storage or the proxy serves them.
+    return pattern.callback.__module__ != "django.views.static"
+
+
 @pytest.mark.parametrize(
-    "pattern", [p for p in public_patterns() if p.params], ids=_label
+    "pattern",
+    [p for p in public_patterns() if p.params and _served_in_production(p)],
+    ids=_label,
 )
 def test_public_url_with_hostile_path_segments_is_not_found(
     anonymous_client, site, pattern
