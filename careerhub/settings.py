@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "newsletter",
-    # Last: its admin module mends the admin classes registered before it.
+    # After django.contrib.admin: mends the registered admin classes.
     "httpguard",
 ]
 

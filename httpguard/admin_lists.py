@@ -5,8 +5,8 @@ date with a year beyond a C int: an OverflowError, which Django does not catch
 (it catches ValueError), so the list answers 500. Here it is a bad lookup like
 any other: the list comes back with Django's own "invalid parameters" answer.
 
-Applied when the admin is autodiscovered (``httpguard`` is the last installed
-app), to the project's ModelAdmins and third-party ones (auth, axes) alike.
+Applied once every app's admin module is loaded (``HttpGuardConfig.ready``),
+to the project's ModelAdmins and third-party ones (auth, axes) alike.
 """
 
 from django.contrib import admin
@@ -39,6 +39,3 @@ def harden_registered_admins(site=admin.site) -> None:
         site.register(
             model, type(admin_class.__name__, (SafeChangeListMixin, admin_class), {})
         )
-
-
-harden_registered_admins()
