@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from .caching import cache_publicly
@@ -108,6 +109,7 @@ SITEMAPS = {
 }
 
 
+@csrf_exempt  # read-only: other methods get the 405 below, not a CSRF 403
 @require_safe
 @x_robots_tag
 def index(request):

@@ -1,11 +1,14 @@
 """Request checks before any view or query, and headers on every response."""
 
 import functools
+import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParserError
-from django.urls import reverse
+from django.urls import get_resolver, reverse
+
+logger = logging.getLogger("httpguard")
 
 NUL = "\x00"
 
@@ -27,8 +30,13 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._carries_nul(request):
-            raise BadRequest("The request contains a NUL character.")
+        try:
+            if self._carries_nul(request):
+                raise BadRequest("The request contains a NUL character.")
+        except BadRequest as error:
+            # The site's 400 page, logged in one line: scanners send many.
+            logger.warning("Bad request to %s: %s", request.path_info[:200], error)
+            return get_resolver().resolve_error_handler(400)(request, error)
         return self.get_response(request)
 
     def _carries_nul(self, request) -> bool:
