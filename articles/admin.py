@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,14 +22,15 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import roles, services
+from . import read_more, roles, services
 from .admin_filters import ReviewFreshnessFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
-from .models import Article, Author, TopicDescription
+from .models import Article, ArticleQuerySet, Author, State, TopicDescription
 from .preview import ArticlePreviewView
-from .rendering import read_more_ids
 
-PUBLISHING_FIELDS = ("status", "published_at", "featured")
+# Editors' fields: read-only for writers ("reviewed on" says an editor checked
+# the facts, and flows into feeds and search engines' "modified" dates).
+PUBLISHING_FIELDS = ("status", "published_at", "featured", "reviewed_at")
 TOPIC_FILTER_LIMIT = 30
 TOPIC_SUGGESTIONS = 10
 
@@ -45,24 +46,11 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", "Draft"),
-            ("scheduled", "Scheduled"),
-            ("published", "Published"),
-        ]
+        return State.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
-        match self.value():
-            case "draft":
-                return queryset.filter(status=Article.Status.DRAFT)
-            case "scheduled":
-                return queryset.filter(
-                    published & (Q(published_at__gt=now) | Q(published_at__isnull=True))
-                )
-            case "published":
-                return queryset.filter(published, published_at__lte=now)
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
         return queryset
 
 
@@ -74,14 +62,19 @@ class TopicFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         top = list(
-            Tag.objects.filter(article__isnull=False)
+            _topics_seen_by(request.user)
             .annotate(uses=Count("article"))
             .order_by("-uses", "name")
             .values_list("slug", "name")[:TOPIC_FILTER_LIMIT]
         )
         chosen = self.value()
         if chosen and chosen not in {slug for slug, _ in top}:
-            tag = Tag.objects.filter(slug=chosen).values_list("slug", "name").first()
+            tag = (
+                _topics_seen_by(request.user)
+                .filter(slug=chosen)
+                .values_list("slug", "name")
+                .first()
+            )
             if tag:
                 top.append(tag)
         return top
@@ -90,6 +83,13 @@ class TopicFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(tags__slug=self.value())
         return queryset
+
+
+def _topics_seen_by(user):
+    """Topics of the articles ``user`` may know of: a writer must not learn the
+    topics of someone else's drafts from filters or suggestions."""
+    visible = Article.objects.filter(roles.visible_articles_q(user))
+    return Tag.objects.filter(article__in=visible)
 
 
 @admin.register(Author)
@@ -120,7 +120,11 @@ class AuthorAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(published_count=Count("articles", filter=_live_q()))
+            .annotate(
+                published_count=Count(
+                    "articles", filter=ArticleQuerySet.live_q("articles__")
+                )
+            )
             .order_by("name", "pk")
         )
 
@@ -143,15 +147,6 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.author_save(author=obj, photo_changed="photo" in form.changed_data)
-
-
-def _live_q(prefix="articles__"):
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
 
 
 @admin.register(Article)
@@ -260,25 +255,27 @@ class ArticleAdmin(admin.ModelAdmin):
     def state_summary(self, article):
         if article.pk is None:
             return "Not saved yet"
-        if article.state == "Scheduled" and article.published_at:
+        if article.state == State.SCHEDULED and article.published_at:
             return f"Scheduled: goes live on {_local(article.published_at)}"
-        if article.state == "Published":
+        if article.state == State.PUBLISHED:
             return f"Published: live since {_local(article.published_at)}"
         return "Draft: not on the site"
 
     @admin.display(description="“Read more” links")
     def read_more_summary(self, article):
-        ids = read_more_ids(article.body_html)
+        ids = read_more.target_ids(article.body_html)
         if not ids:
             return "None yet."
-        targets = Article.objects.only("title", "status", "published_at").in_bulk(ids)
+        # The viewer get_object noted: without one, only live targets show.
+        viewer = getattr(article, "admin_viewer", None)
+        targets = read_more.targets_for([article.body_html], viewer=viewer)
         rows = []
         for pk in ids:
             target = targets.get(pk)
             if target is None:
-                rows.append((pk, "an article that no longer exists", "draft", "Hidden"))
+                rows.append((pk, "no article with this ID", "draft", "Hidden"))
             else:
-                rows.append((pk, target.title, target.state.lower(), target.state))
+                rows.append((pk, target.title, target.state.value, target.state))
         return format_html(
             '<ul class="read-more-summary">{}</ul>',
             format_html_join(
@@ -307,7 +304,7 @@ class ArticleAdmin(admin.ModelAdmin):
         state = article.state
         return format_html(
             '<span class="state state--{}">{}</span><br>{}',
-            state.lower(),
+            state.value,
             state,
             self.preview_link(article),
         )
@@ -338,21 +335,29 @@ class ArticleAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).prefetch_related("tags")
         if roles.can_publish(request.user):
             return queryset
-        author = roles.author_of(request.user)
-        own = Q(author=author) if author else Q(pk__in=[])
         if request.path == reverse("admin:autocomplete"):
             # Writers may still pick any live article as a related one.
-            return queryset.filter(own | Q(pk__in=Article.objects.published()))
-        return queryset.filter(own)
+            return queryset.filter(roles.visible_articles_q(request.user))
+        author = roles.author_of(request.user)
+        return queryset.filter(author=author) if author else queryset.none()
 
     def get_object(self, request, object_id, from_field=None):
-        # Look among all articles, so that a writer opening someone else's
-        # article is refused (403) by the permission checks, not told it is gone.
+        # Among the articles the user may know of: someone else's draft is, to
+        # a writer, simply not found; someone else's live article is refused
+        # (403) by the permission checks. An id that is not a number, or too
+        # big for the database, is not found either.
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        articles = Article.objects.filter(roles.visible_articles_q(request.user))
         try:
-            return Article.objects.get(**{field.name: field.to_python(object_id)})
+            value = field.to_python(object_id)
+            if isinstance(value, int) and not 0 < value <= read_more.MAX_ID:
+                return None
+            article = articles.select_related("author").get(**{field.name: value})
         except (Article.DoesNotExist, ValidationError, ValueError):
             return None
+        # For read_more_summary, which Django calls with the article only.
+        article.admin_viewer = request.user
+        return article
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -381,6 +386,35 @@ class ArticleAdmin(admin.ModelAdmin):
             return queryset.filter(title__icontains=search_term), False
         return super().get_search_results(request, queryset, search_term)
 
+    # -- Forms ---------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # "Read more" references resolve among what this user may see.
+        form.viewer = request.user
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            # A forged POST may only pick what the picker offers: an article
+            # the user may not see is "not one of the available choices",
+            # exactly like one that does not exist.
+            kwargs["queryset"] = Article.objects.filter(
+                roles.visible_articles_q(request.user)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Related articles the user cannot see were not in the form: keep them.
+        hidden = []
+        if change:
+            hidden = list(
+                form.instance.related.exclude(roles.visible_articles_q(request.user))
+            )
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            form.instance.related.add(*hidden)
+
     # -- Saving ------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -400,7 +434,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def _report_publishing(self, request, article, requested_at):
         if article.status != Article.Status.PUBLISHED:
             return
-        if article.state == "Scheduled":
+        if article.state == State.SCHEDULED:
             self.message_user(
                 request,
                 f"“{article}” is scheduled: it goes live on "
@@ -434,15 +468,13 @@ class ArticleAdmin(admin.ModelAdmin):
             )
 
     def _warn_unpublished_read_more(self, request, article):
-        ids = read_more_ids(article.body_html)
-        if not ids:
-            return
-        for target in Article.objects.filter(pk__in=ids).order_by("title"):
+        targets = read_more.targets_for([article.body_html], viewer=request.user)
+        for target in sorted(targets.values(), key=lambda target: target.title):
             if target.is_live:
                 continue
             when = (
                 f"is scheduled for {_local(target.published_at)}"
-                if target.state == "Scheduled" and target.published_at
+                if target.state == State.SCHEDULED and target.published_at
                 else "is a draft"
             )
             self.message_user(
@@ -588,9 +620,11 @@ class ArticleAdmin(admin.ModelAdmin):
         names = []
         if term:
             names = list(
-                Tag.objects.filter(name__icontains=term)
+                _topics_seen_by(request.user)
+                .filter(name__icontains=term)
                 .order_by("name")
-                .values_list("name", flat=True)[:TOPIC_SUGGESTIONS]
+                .values_list("name", flat=True)
+                .distinct()[:TOPIC_SUGGESTIONS]
             )
         return JsonResponse({"results": names})
 

@@ -11,16 +11,18 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from taggit.models import Tag
 
-from . import rendering, seo
+from . import read_more, seo
 from .caching import cache_publicly
-from .models import Article, Author
+from .models import Article, Author, live_topics
 
 FEED_ITEMS = 20
+# Feeds are read, never written: anything else (POST, TRACE...) is a 405.
+SAFE_METHODS = ["GET", "HEAD"]
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 # Root-relative links and images in the body ("/articles/x/"), made absolute so
@@ -65,7 +67,7 @@ class ArticleAtomFeed(Atom1Feed):
 
 def feed_html(article, targets: dict) -> str:
     """The article body as a feed reader shows it: cover, text, absolute links."""
-    body = rendering.expand_read_more(article.body_html, targets)
+    body = read_more.expand(article.body_html, targets=targets)
     image = seo.article_image(article)
     if image:
         cover = '<p><img src="{}" alt="{}"></p>'.format(
@@ -79,18 +81,32 @@ class ArticleFeed(Feed):
     """The newest live articles; subclasses narrow them to a topic or author."""
 
     feed_type = ArticleRssFeed
-    description = seo.SITE_DESCRIPTION
     url_name = "articles:feed"
+    # Nothing is ever written through a feed: no CSRF check stands before
+    # the 405 that any method but GET and HEAD gets.
+    csrf_exempt = True
 
     def __call__(self, request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            return HttpResponseNotAllowed(SAFE_METHODS)
         return cache_publicly(super().__call__(request, *args, **kwargs))
 
     # Feed-level values -------------------------------------------------------
     def title(self, obj):
         return settings.SITE_NAME
 
+    # The channel's description, as plain text (each feed says its own).
+    def about(self, obj):
+        return seo.SITE_DESCRIPTION
+
+    def description(self, obj):
+        # RSS readers treat <description> as HTML, as they do items' summaries:
+        # escape both alike, so "Q&A" or "<b>" in a name stays text.
+        return html.escape(self.about(obj))
+
     def subtitle(self, obj):
-        return self._get_dynamic_attr("description", obj)
+        # Atom's <subtitle> is text: the XML writer escapes it once.
+        return self.about(obj)
 
     def link(self, obj):
         return seo.absolute_url(reverse("articles:home"))
@@ -102,19 +118,14 @@ class ArticleFeed(Feed):
         return seo.absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
     def live_articles(self, obj):
-        return Article.objects.published()
+        return Article.objects.live()
 
     def items(self, obj):
         articles = list(
             self.live_articles(obj).for_listing().newest_first()[:FEED_ITEMS]
         )
         # "Read more" targets of every item in one query, not one per item.
-        ids = {pk for a in articles for pk in rendering.read_more_ids(a.body_html)}
-        targets = (
-            Article.objects.only("title", "slug", "status", "published_at").in_bulk(ids)
-            if ids
-            else {}
-        )
+        targets = read_more.targets_for(article.body_html for article in articles)
         for article in articles:
             article.feed_html = feed_html(article, targets)
         return articles
@@ -172,12 +183,13 @@ class TopicFeed(ArticleFeed):
     url_name = "articles:topic_feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # The topic page's rule: a topic only drafts use is not public yet.
+        return get_object_or_404(live_topics().distinct(), slug=slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"
 
-    def description(self, obj):
+    def about(self, obj):
         return f"Career advice about {obj.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
@@ -187,7 +199,7 @@ class TopicFeed(ArticleFeed):
         return {"slug": obj.slug}
 
     def live_articles(self, obj):
-        return Article.objects.published().filter(tags=obj)
+        return Article.objects.live().filter(tags=obj)
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):
@@ -203,7 +215,7 @@ class AuthorFeed(ArticleFeed):
     def title(self, obj):
         return f"{settings.SITE_NAME}: articles by {obj.name}"
 
-    def description(self, obj):
+    def about(self, obj):
         return f"Career advice written by {obj.name} for {settings.SITE_NAME}."
 
     def link(self, obj):
@@ -213,7 +225,7 @@ class AuthorFeed(ArticleFeed):
         return {"slug": obj.slug}
 
     def live_articles(self, obj):
-        return Article.objects.published().filter(author=obj)
+        return Article.objects.live().filter(author=obj)
 
 
 class AuthorAtomFeed(AtomMixin, AuthorFeed):

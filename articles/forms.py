@@ -8,10 +8,8 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from . import images
+from . import images, read_more
 from .models import Article, Author
-from .references import resolve_read_more
-from .rendering import read_more_references
 
 
 class ImageUploadField(forms.ImageField):
@@ -26,7 +24,8 @@ class ImageUploadField(forms.ImageField):
     default_validators = []
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", images.upload_help_text())
+        # The model fields have no help text of their own: this is the one.
+        kwargs["help_text"] = kwargs.get("help_text") or images.upload_help_text()
         super().__init__(**kwargs)
 
     def to_python(self, data):
@@ -135,6 +134,10 @@ def markdown_help_text() -> str:
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Who fills the form in (ArticleAdmin.get_form sets it); without one,
+    # "Read more" may only point to live articles.
+    viewer = None
+
     class Meta:
         model = Article
         fields = [
@@ -181,13 +184,12 @@ class ArticleAdminForm(forms.ModelForm):
                 "Draft: only people in the admin can see it. Published: live "
                 "on the site from the publish date."
             )
-        if "cover_image" in fields:
-            fields["cover_image"].help_text = images.upload_help_text()
 
     def clean_body(self):
         # Browsers send CRLF line endings; store the text the way it is typed.
         body = self.cleaned_data["body"].replace("\r\n", "\n")
-        body, missing = resolve_read_more(body)
+        # Among what the user may see: someone else's draft is "no article".
+        body, missing = read_more.normalise(body, viewer=self.viewer)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)
             raise forms.ValidationError(
@@ -197,7 +199,7 @@ class ArticleAdminForm(forms.ModelForm):
                 code="read_more_missing",
             )
         own = self.instance.pk
-        if own and str(own) in read_more_references(body):
+        if own and str(own) in read_more.references(body):
             raise forms.ValidationError(
                 "An article cannot point to itself with “Read more”.",
                 code="read_more_self",
@@ -239,5 +241,3 @@ class AuthorAdminForm(forms.ModelForm):
             self.fields["user"].queryset = (
                 self.fields["user"].queryset.filter(is_staff=True).order_by("username")
             )
-        if "photo" in self.fields:
-            self.fields["photo"].help_text = images.upload_help_text()

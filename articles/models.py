@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.urls import reverse
@@ -58,16 +59,67 @@ RENDERED_FIELDS = ("body_html", "auto_excerpt", "word_count")
 LISTING_DEFERRED_FIELDS = ("body", "body_html", "search_vector", "meta_description")
 
 
+class State(models.TextChoices):
+    """Where an article stands, as editors think of it (derived, not stored)."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+    def __str__(self):
+        # Shown to editors as is ("Draft"); the value is for CSS classes.
+        return str(self.label)
+
+
+def publication_state(status: str, published_at: datetime | None) -> State:
+    """The state of one article in Python; ``ArticleQuerySet.state_q`` is the
+    same rule in SQL (tests/articles/test_states.py holds them together)."""
+    if status != Article.Status.PUBLISHED:
+        return State.DRAFT
+    if published_at is not None and published_at <= timezone.now():
+        return State.PUBLISHED
+    return State.SCHEDULED
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    @staticmethod
+    def live_q(prefix: str = "") -> Q:
         """Live articles: published, with a publish date that has come.
 
         A scheduled article is simply a published one with a future date, so it
         appears by itself when its time comes, with no job needing to run.
+        ``prefix`` reaches articles through a relation (``"articles__"``).
         """
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        return Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
         )
+
+    @classmethod
+    def state_q(cls, state: State, prefix: str = "") -> Q:
+        """Articles in ``state`` (see ``publication_state``)."""
+        published = Q(**{f"{prefix}status": Article.Status.PUBLISHED})
+        match State(state):
+            case State.DRAFT:
+                return Q(**{f"{prefix}status": Article.Status.DRAFT})
+            case State.SCHEDULED:
+                return published & (
+                    Q(**{f"{prefix}published_at__gt": timezone.now()})
+                    | Q(**{f"{prefix}published_at__isnull": True})
+                )
+            case State.PUBLISHED:
+                return cls.live_q(prefix)
+
+    def live(self):
+        return self.filter(self.live_q())
+
+    # The name the first stage used; same rule.
+    published = live
+
+    def in_state(self, state: State):
+        return self.filter(self.state_q(state))
 
     def for_listing(self):
         return self.select_related("author").prefetch_related("tags")
@@ -89,7 +141,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         picked = Article.related.through.objects.filter(from_article_id=article.pk)
         tag_ids = [tag.pk for tag in article.tags.all()]
-        live = self.published().exclude(pk=article.pk)
+        live = self.live().exclude(pk=article.pk)
         # The topic each card shows, a shared one first: a subquery in the
         # same query, so related cards cost no query per card.
         card_topic = Tag.objects.filter(article=OuterRef("pk")).order_by(
@@ -278,18 +330,12 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.state == State.PUBLISHED
 
     @property
-    def state(self) -> str:
+    def state(self) -> State:
         """Draft, Scheduled or Published, as editors think of it."""
-        if self.status != self.Status.PUBLISHED:
-            return "Draft"
-        return "Published" if self.is_live else "Scheduled"
+        return publication_state(self.status, self.published_at)
 
     @property
     def summary(self) -> str:
@@ -314,8 +360,25 @@ class Article(models.Model):
 
     @property
     def date_modified(self) -> datetime | None:
-        """What feeds and search engines are told as the last change."""
-        return latest_change(self.published_at, self.updated_at, self.reviewed_at)
+        """What feeds and search engines are told as the last change.
+
+        A review date in the future (entered before such dates were refused)
+        is not a change that happened, so it is left out.
+        """
+        reviewed = self.reviewed_at
+        if reviewed and reviewed > timezone.localdate():
+            reviewed = None
+        return latest_change(self.published_at, self.updated_at, reviewed)
+
+    def clean(self):
+        super().clean()
+        if self.reviewed_at and self.reviewed_at > timezone.localdate():
+            raise ValidationError(
+                {
+                    "reviewed_at": "The review date cannot be in the future: "
+                    "give the day the facts were checked."
+                }
+            )
 
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
@@ -326,15 +389,15 @@ class Article(models.Model):
             rendering.excerpt_text(self.body_html), 200
         )
 
-    def body_for_page(self, *, preview: bool = False) -> str:
-        """Body HTML with "Read more" references expanded (one query at most)."""
-        ids = rendering.read_more_ids(self.body_html)
-        targets = (
-            Article.objects.only("title", "slug", "status", "published_at").in_bulk(ids)
-            if ids
-            else {}
-        )
-        return rendering.expand_read_more(self.body_html, targets, preview=preview)
+    def body_for_page(self, viewer=None) -> str:
+        """Body HTML with "Read more" references expanded (one query at most).
+
+        Without ``viewer`` (readers) only live targets are linked; an admin
+        ``viewer`` also sees the titles of unpublished targets they may view.
+        """
+        from . import read_more
+
+        return read_more.expand(self.body_html, viewer=viewer)
 
 
 class SlugRedirect(models.Model):
@@ -392,7 +455,7 @@ def live_topics():
 
     Joins a row per article, so annotate or call distinct() on the result.
     """
-    return Tag.objects.filter(article__in=Article.objects.published())
+    return Tag.objects.filter(ArticleQuerySet.live_q("article__"))
 
 
 def topics_in_use():

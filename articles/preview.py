@@ -1,10 +1,9 @@
 """The editors' preview: an article exactly as readers will see it, drafts too."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
-from .models import Article
 from .views import ArticleDetailView
 
 
@@ -19,9 +18,13 @@ class ArticlePreviewView(ArticleDetailView):
     model_admin = None  # The ArticleAdmin, whose rules say who may see what.
 
     def get_object(self, queryset=None):
-        article = get_object_or_404(
-            Article.objects.for_listing(), pk=self.kwargs["object_id"]
-        )
+        if not self.model_admin.has_view_or_change_permission(self.request):
+            raise PermissionDenied
+        # The admin's own lookup: an id that is not a number ("abc", "1.5")
+        # and an article the user may not view are both simply not found.
+        article = self.model_admin.get_object(self.request, self.kwargs["object_id"])
+        if article is None:
+            raise Http404("No article matches this address.")
         if not self.model_admin.has_view_permission(self.request, article):
             raise PermissionDenied
         return article

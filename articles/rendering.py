@@ -1,13 +1,7 @@
-"""Markdown to safe HTML, excerpts, reading time and "Read more" references.
+"""Markdown to safe HTML, excerpts and reading time.
 
-Editors reference another article on a line of its own:
-
-    [[read-more:42]]            by id (what is stored)
-    [[read-more:some-slug]]     by slug (the admin turns it into the id on save)
-
-The stored HTML keeps the reference as a token; ``expand_read_more`` swaps it
-for a link to the target's *current* title and URL when the page is served,
-or for plain text when the target is not published, so renames never break.
+"Read more" reference lines (articles/read_more.py) are kept as a paragraph
+of their own, for the page to expand when it is served.
 """
 
 import html
@@ -17,9 +11,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-READ_MORE_LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
-# After rendering, a reference line is a paragraph of its own.
-READ_MORE_TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
+from .read_more import LINE as READ_MORE_LINE
+from .read_more import TOKEN as READ_MORE_TOKEN
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -59,44 +52,6 @@ def markdown_to_html(source: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-
-
-def read_more_references(source: str) -> list[str]:
-    """The ids or slugs referenced by "Read more" lines, in order."""
-    return READ_MORE_LINE.findall(source or "")
-
-
-def read_more_ids(body_html: str) -> list[int]:
-    return [
-        int(ref) for ref in READ_MORE_TOKEN.findall(body_html or "") if ref.isdigit()
-    ]
-
-
-def expand_read_more(body_html: str, targets: dict, *, preview: bool = False) -> str:
-    """Replace reference tokens by links to the targets' current title and URL.
-
-    ``targets`` maps ids to articles. A target that is not live (draft,
-    scheduled) is never linked: readers see nothing of it, since unpublished
-    titles must not leak; an editor's preview shows its title as plain text.
-    """
-
-    def replace(match: re.Match) -> str:
-        ref = match.group(1)
-        # A slug that was never resolved to an id matches nothing.
-        target = targets.get(int(ref)) if ref.isdigit() else None
-        if target is None or not (target.is_live or preview):
-            return ""
-        title = html.escape(smart_quotes(target.title))
-        label = '<span class="read-more__label">Read more:</span>'
-        if not target.is_live:
-            return (
-                f'<p class="read-more read-more--pending">{label} {title} '
-                "<em>(not published yet: readers will not see this line)</em></p>"
-            )
-        url = html.escape(target.get_absolute_url())
-        return f'<p class="read-more">{label} <a href="{url}">{title}</a></p>'
-
-    return READ_MORE_TOKEN.sub(replace, body_html or "")
 
 
 def html_to_text(fragment: str) -> str:

@@ -115,3 +115,22 @@ def can_change_article(user, article) -> bool:
     if can_publish(user):
         return True
     return article.status == article.Status.DRAFT and is_own_article(user, article)
+
+
+def visible_articles_q(user):
+    """Articles whose existence, title and state ``user`` may learn in the admin.
+
+    Editors see every article; writers their own and the live ones (public
+    anyway). Whatever else exists must look, to a writer, exactly like an
+    article that does not exist: in lists, pickers, previews, "Read more"
+    checks and messages.
+    """
+    from django.db.models import Q
+
+    from .models import ArticleQuerySet
+
+    if can_publish(user):
+        return Q()
+    author = author_of(user)
+    own = Q(author=author) if author is not None else Q(pk__in=[])
+    return own | ArticleQuerySet.live_q()

@@ -24,7 +24,7 @@ class SearchView(PublicPageMixin, ListView):
     def get_queryset(self):
         if not self.query.text:
             return Article.objects.none()
-        return Article.objects.published().for_cards().search(self.query.text)
+        return Article.objects.live().for_cards().search(self.query.text)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,7 +14,7 @@ def _live_since(article: Article) -> datetime | None:
     if article.pk is None:
         return None
     return (
-        Article.objects.published()
+        Article.objects.live()
         .filter(pk=article.pk)
         .values_list("published_at", flat=True)
         .first()

@@ -9,12 +9,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from .caching import cache_publicly
-from .models import Article, Author, latest_change, live_topics
+from .models import Article, ArticleQuerySet, Author, latest_change, live_topics
 
 
 class SiteSitemap(Sitemap):
@@ -38,7 +41,7 @@ class PageSitemap(SiteSitemap):
 class ArticleSitemap(SiteSitemap):
     def items(self):
         return (
-            Article.objects.published()
+            Article.objects.live()
             .only("slug", "published_at", "updated_at", "reviewed_at")
             .order_by("pk")
         )
@@ -48,16 +51,20 @@ class ArticleSitemap(SiteSitemap):
 
     def get_latest_lastmod(self):
         # One aggregate, not a walk over every article.
-        latest = Article.objects.published().aggregate(
+        latest = Article.objects.live().aggregate(
             published_at=Max("published_at"),
             updated_at=Max("updated_at"),
-            reviewed_at=Max("reviewed_at"),
+            # A review date in the future is not a change (see date_modified).
+            reviewed_at=Max(
+                "reviewed_at", filter=Q(reviewed_at__lte=timezone.localdate())
+            ),
         )
         return latest_change(*latest.values())
 
 
 class TopicSitemap(SiteSitemap):
     def items(self):
+        # Filter and annotate share the join: only live articles' dates count.
         return (
             live_topics()
             .annotate(last_published=Max("article__published_at"))
@@ -72,7 +79,7 @@ class TopicSitemap(SiteSitemap):
 
     def get_latest_lastmod(self):
         return (
-            Article.objects.published()
+            Article.objects.live()
             .filter(tags__isnull=False)
             .aggregate(latest=Max("published_at"))["latest"]
         )
@@ -80,8 +87,9 @@ class TopicSitemap(SiteSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
+        # Filter and annotate share the join: only live articles' dates count.
         return (
-            Author.objects.filter(articles__in=Article.objects.published())
+            Author.objects.filter(ArticleQuerySet.live_q("articles__"))
             .annotate(last_published=Max("articles__published_at"))
             .order_by("pk")
         )
@@ -90,9 +98,7 @@ class AuthorSitemap(SiteSitemap):
         return item.last_published
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))[
-            "latest"
-        ]
+        return Article.objects.live().aggregate(latest=Max("published_at"))["latest"]
 
 
 SITEMAPS = {
@@ -103,6 +109,8 @@ SITEMAPS = {
 }
 
 
+@csrf_exempt  # read-only: other methods get the 405 below, not a CSRF 403
+@require_safe
 @x_robots_tag
 def index(request):
     """The sitemap index, listing each section's pages (absolute on SITE_URL)."""

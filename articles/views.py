@@ -124,7 +124,9 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            body=article.body_for_page(preview=self.preview),
+            body=article.body_for_page(
+                viewer=self.request.user if self.preview else None
+            ),
             related=Article.objects.related_to(article),
             preview=self.preview,
             **kwargs,

@@ -5,6 +5,7 @@ Production differs only by environment variables; see README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -62,13 +63,18 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    "axes",
     "articles",
     "newsletter",
+    # After django.contrib.admin: mends the registered admin classes.
+    "httpguard",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "httpguard.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: refuses logins from locked-out clients.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "careerhub.urls"
@@ -200,8 +208,24 @@ NEWSLETTER_POSTAL_ADDRESS = os.environ.get(
 )
 
 # ---------------------------------------------------------------------------
-# Passwords, language, time
+# Passwords, logins, language, time
 # ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out clients before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins from one
+# address (whatever the usernames), or for one username from one address, that
+# client waits LOGIN_COOLOFF_MINUTES. Never per username alone, so nobody
+# elsewhere can lock an editor out. A superuser unlocks early by deleting the
+# attempt under "Axes" in the admin, or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "httpguard.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "httpguard.views.login_locked_out"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation." + name}
     for name in (
@@ -273,6 +297,30 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Browser features the site never uses, refused to it and to anything embedded.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+}
+# Behind a proxy, the request header holding the client's address, as Django
+# names it (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR. Set it only when the
+# proxy overwrites that header, or clients can pick their own address.
+CLIENT_IP_HEADER = os.environ.get(
+    "CLIENT_IP_HEADER", os.environ.get("NEWSLETTER_CLIENT_IP_HEADER", "")
+)
+# While the database is unreachable, pages answer 503 asking to retry after:
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 60)
+
 # Public pages are cacheable by browsers and proxies for this many seconds.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 
@@ -290,9 +338,7 @@ LOGGING = {
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 # Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
-# Behind a proxy, the request header holding the client's address (e.g.
-# HTTP_X_REAL_IP); empty uses REMOTE_ADDR.
-NEWSLETTER_CLIENT_IP_HEADER = os.environ.get("NEWSLETTER_CLIENT_IP_HEADER", "")
+# The client's address for the sign-up limit: see CLIENT_IP_HEADER.
 # The weekly edition: weekday (0 = Monday ... 6 = Sunday) and local time.
 NEWSLETTER_SEND_WEEKDAY = env_int("NEWSLETTER_SEND_WEEKDAY", 1)
 NEWSLETTER_SEND_TIME = os.environ.get("NEWSLETTER_SEND_TIME", "08:00")

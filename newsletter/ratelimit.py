@@ -6,9 +6,10 @@ when CACHE_URL points at Redis or Memcached.
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+
+from httpguard.clients import client_address
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
@@ -22,19 +23,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ImproperlyConfigured(
             f"Rate {rate!r} is not like '10/hour' (per second, minute, hour, day)."
         ) from None
-
-
-def client_address(request) -> str:
-    """The client's IP: REMOTE_ADDR, or the header a trusted proxy sets.
-
-    Behind a proxy every request comes from the proxy's address, so name the
-    header it sets in NEWSLETTER_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP). For
-    X-Forwarded-For the last entry is the one the proxy added.
-    """
-    header = settings.NEWSLETTER_CLIENT_IP_HEADER
-    value = request.META.get(header, "") if header else ""
-    value = value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
-    return value[:64]
 
 
 def hit(request, *, scope: str, rate: str) -> int | None:

@@ -1,4 +1,8 @@
-"""Signed, expiring confirmation links.
+"""Signed, expiring confirmation links, and the look-up of unsubscribe links.
+
+Every token from a URL is checked for its shape before anything else: a
+tampered one (a NUL byte, an odd character, a megabyte of text) is simply
+unknown, and never reaches the database (PostgreSQL refuses NUL in text).
 
 A link carries the subscriber's id and the moment it was issued, signed with
 SECRET_KEY (old keys in SECRET_KEY_FALLBACKS still verify). The issue time lets
@@ -6,6 +10,7 @@ a link from before an unsubscription be refused: reusing an old mail must not
 re-subscribe anyone.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -18,6 +23,10 @@ from .models import Subscriber
 SALT = "newsletter.confirm"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+# Unsubscribe tokens are secrets.token_urlsafe() text (Subscriber.token).
+UNSUBSCRIBE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Confirmation tokens are django.core.signing output: base64 parts and colons.
+CONFIRMATION_TOKEN = re.compile(r"[A-Za-z0-9_:-]{1,200}")
 
 
 class LinkState(Enum):
@@ -42,6 +51,8 @@ def make_confirmation_token(subscriber: Subscriber, *, issued_at: datetime) -> s
 
 def read_confirmation_token(token: str) -> ConfirmationLink:
     """What a confirmation link stands for now. Changes nothing."""
+    if not CONFIRMATION_TOKEN.fullmatch(token):
+        return ConfirmationLink(LinkState.INVALID)
     try:
         payload = signing.loads(
             token, salt=SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
@@ -64,3 +75,10 @@ def read_confirmation_token(token: str) -> ConfirmationLink:
     else:
         state = LinkState.READY
     return ConfirmationLink(state, subscriber, issued_at)
+
+
+def subscriber_for_unsubscribe_token(token: str) -> Subscriber | None:
+    """The subscriber an unsubscribe link names, or None for an unknown link."""
+    if not UNSUBSCRIBE_TOKEN.fullmatch(token):
+        return None
+    return Subscriber.objects.filter(token=token).first()

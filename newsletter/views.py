@@ -117,11 +117,11 @@ class UnsubscribeView(View):
     template_name = "newsletter/unsubscribe.html"
 
     def get(self, request, token):
-        subscriber = Subscriber.objects.filter(token=token).first()
+        subscriber = tokens.subscriber_for_unsubscribe_token(token)
         return self.respond(request, subscriber)
 
     def post(self, request, token):
-        subscriber = Subscriber.objects.filter(token=token).first()
+        subscriber = tokens.subscriber_for_unsubscribe_token(token)
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         if subscriber is not None:
             services.subscriber_unsubscribe(

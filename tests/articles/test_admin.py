@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, State
 from tests.articles.admin_forms import (
     add_url,
     article_form,
@@ -150,7 +150,7 @@ def test_editor_writes_and_saves_a_draft(editor_client, author):
 
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.state == "Draft"
+    assert article.state == State.DRAFT
     assert article.author == author
     assert sorted(article.tags.names()) == ["Interviews", "Salary"]
     assert "<h2>Know your number</h2>" in article.body_html
@@ -270,7 +270,7 @@ def test_publishing_without_a_date_publishes_now(editor_client, author, now):
 
     article = Article.objects.get()
     assert article.published_at == now
-    assert article.state == "Published"
+    assert article.state == State.PUBLISHED
     assert any("had no publish date" in text for text in messages_of(response))
 
 
@@ -310,7 +310,7 @@ def test_a_future_date_is_entered_in_the_site_time_zone_and_schedules(
     # 09:00 in London in June is 08:00 UTC.
     assert article.published_at == london(2026, 6, 20, 9, 0)
     assert article.published_at == datetime(2026, 6, 20, 8, 0, tzinfo=UTC)
-    assert article.state == "Scheduled"
+    assert article.state == State.SCHEDULED
     scheduled = [text for text in messages_of(response) if "scheduled" in text]
     assert scheduled == [
         "“How to answer salary questions” is scheduled: it goes live on "
@@ -518,7 +518,7 @@ def test_unpublish_action_returns_articles_to_draft_and_reports_counts(
     assert "2 articles unpublished (back to draft). 1 was already a draft." in (
         messages_of(response)
     )
-    assert {a.state for a in Article.objects.all()} == {"Draft"}
+    assert {a.state for a in Article.objects.all()} == {State.DRAFT}
     assert editor_client.get(live.get_absolute_url()).status_code == 404
 
 

@@ -108,7 +108,8 @@ def test_writer_previews_own_draft_but_not_someone_elses(writer, writer_client, 
     )
 
     assert writer_client.get(preview_url(own)).status_code == 200
-    assert writer_client.get(preview_url(draft)).status_code == 403
+    # Someone else's draft is, to a writer, an article that does not exist.
+    assert writer_client.get(preview_url(draft)).status_code == 404
 
 
 def test_preview_of_a_missing_article_is_404(editor_client):

@@ -2,9 +2,8 @@
 
 import pytest
 
+from articles import read_more
 from articles.models import Article
-from articles.references import resolve_read_more
-from articles.rendering import expand_read_more
 from tests.factories import ArticleFactory, DraftArticleFactory, ScheduledArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +15,10 @@ def read_more_link(target: Article) -> str:
         '<span class="read-more__label">Read more:</span> '
         f'<a href="{target.get_absolute_url()}">{target.title}</a>'
     )
+
+
+def normalise(body: str):
+    return read_more.normalise(body, viewer=read_more.SYSTEM)
 
 
 def article_referencing(*targets, before="Intro paragraph.", **kwargs) -> Article:
@@ -145,7 +148,9 @@ def test_reference_inside_a_sentence_is_not_a_read_more_line(client, now):
 def test_preview_names_an_unpublished_target_as_plain_text(now, make_target):
     target = make_target(title="Coming soon: <b>pay</b> rises")
     article = article_referencing(target)
-    html = expand_read_more(article.body_html, {target.pk: target}, preview=True)
+    html = read_more.expand(
+        article.body_html, viewer=read_more.SYSTEM, targets={target.pk: target}
+    )
     assert "Coming soon: &lt;b&gt;pay&lt;/b&gt; rises" in html
     assert "read-more--pending" in html
     assert "<a " not in html
@@ -155,7 +160,7 @@ def test_preview_names_an_unpublished_target_as_plain_text(now, make_target):
 def test_preview_links_a_published_target_like_the_public_page(now):
     target = ArticleFactory(title="Live target")
     article = article_referencing(target)
-    html = article.body_for_page(preview=True)
+    html = article.body_for_page(viewer=read_more.SYSTEM)
     assert read_more_link(target) in html
     assert html == article.body_for_page()
 
@@ -163,7 +168,7 @@ def test_preview_links_a_published_target_like_the_public_page(now):
 def test_public_rendering_of_an_unpublished_target_is_empty(now):
     target = DraftArticleFactory(title="Not yet")
     article = article_referencing(target)
-    html = expand_read_more(article.body_html, {target.pk: target}, preview=False)
+    html = read_more.expand(article.body_html, targets={target.pk: target})
     assert "Not yet" not in html
     assert "read-more" not in html
 
@@ -175,7 +180,7 @@ def test_public_rendering_of_an_unpublished_target_is_empty(now):
 
 def test_slug_reference_is_resolved_to_the_articles_id():
     target = ArticleFactory(slug="salary-talks")
-    body, missing = resolve_read_more("Intro.\n\n[[read-more:salary-talks]]\n\nEnd.\n")
+    body, missing = normalise("Intro.\n\n[[read-more:salary-talks]]\n\nEnd.\n")
     assert body == f"Intro.\n\n[[read-more:{target.pk}]]\n\nEnd.\n"
     assert missing == []
 
@@ -184,14 +189,14 @@ def test_former_slug_reference_is_resolved_to_the_articles_id():
     target = ArticleFactory(slug="old-name")
     target.slug = "new-name"
     target.save()
-    body, missing = resolve_read_more("[[read-more:old-name]]")
+    body, missing = normalise("[[read-more:old-name]]")
     assert body == f"[[read-more:{target.pk}]]"
     assert missing == []
 
 
 def test_id_reference_is_kept_as_it_is():
     target = ArticleFactory()
-    body, missing = resolve_read_more(f"[[read-more:{target.pk}]]")
+    body, missing = normalise(f"[[read-more:{target.pk}]]")
     assert body == f"[[read-more:{target.pk}]]"
     assert missing == []
 
@@ -201,7 +206,7 @@ def test_unknown_references_are_reported_missing_and_left_in_place():
     source = (
         "[[read-more:no-such-article]]\n\n[[read-more:known]]\n\n[[read-more:999999]]"
     )
-    body, missing = resolve_read_more(source)
+    body, missing = normalise(source)
     assert body == (
         f"[[read-more:no-such-article]]\n\n[[read-more:{known.pk}]]\n\n"
         "[[read-more:999999]]"
@@ -210,12 +215,12 @@ def test_unknown_references_are_reported_missing_and_left_in_place():
 
 
 def test_body_without_references_is_returned_unchanged():
-    assert resolve_read_more("Just text.") == ("Just text.", [])
+    assert normalise("Just text.") == ("Just text.", [])
 
 
 def test_resolved_reference_survives_a_later_rename(client, now):
     target = ArticleFactory(title="Before", slug="before")
-    body, _ = resolve_read_more("Intro.\n\n[[read-more:before]]\n")
+    body, _ = normalise("Intro.\n\n[[read-more:before]]\n")
     article = ArticleFactory(body=body)
     target.title, target.slug = "After", "after"
     target.save()

@@ -1,5 +1,7 @@
 """Editors and Writers: each boundary proved through the admin's own views."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -9,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, State
 from articles.roles import (
     EDITORS,
     WRITERS,
@@ -193,7 +195,35 @@ def test_writer_sees_publishing_fields_read_only(writer_client, own_draft):
     assert "Only editors publish" in response.text
 
 
-def test_writer_gets_403_on_another_writers_article(writer_client, others_draft):
+def test_another_writers_draft_looks_missing_to_a_writer(writer_client, others_draft):
+    """Not a 403: that would tell the writer the draft exists."""
+    before = others_draft.title
+    missing_id = others_draft.pk + 1000
+
+    shown = writer_client.get(change_url(others_draft), follow=True)
+    missing = writer_client.get(
+        reverse("admin:articles_article_change", args=[missing_id]), follow=True
+    )
+    assert shown.redirect_chain == missing.redirect_chain
+    assert shown.redirect_chain == [(reverse("admin:index"), 302)]
+    assert [str(m) for m in shown.context["messages"]] == [
+        str(m).replace(str(missing_id), str(others_draft.pk))
+        for m in missing.context["messages"]
+    ]
+    posted = writer_client.post(
+        change_url(others_draft), article_form(title="Hijacked", slug="hijacked")
+    )
+    assert posted.status_code == 302
+    others_draft.refresh_from_db()
+    assert others_draft.title == before
+    preview = reverse("admin:articles_article_preview", args=[others_draft.pk])
+    assert writer_client.get(preview).status_code == 404
+
+
+def test_writer_gets_403_on_another_writers_live_article(writer_client, others_draft):
+    others_draft.status = Article.Status.PUBLISHED
+    others_draft.published_at = datetime(2024, 1, 1, tzinfo=UTC)
+    others_draft.save()
     before = others_draft.title
 
     assert writer_client.get(change_url(others_draft)).status_code == 403
@@ -203,8 +233,6 @@ def test_writer_gets_403_on_another_writers_article(writer_client, others_draft)
     assert posted.status_code == 403
     others_draft.refresh_from_db()
     assert others_draft.title == before
-    preview = reverse("admin:articles_article_preview", args=[others_draft.pk])
-    assert writer_client.get(preview).status_code == 403
 
 
 def test_writer_list_shows_only_their_own_articles(
@@ -366,7 +394,12 @@ def test_local_editor_account_is_an_editor_not_a_superuser(settings, author, now
     settings.DEBUG = True
     call_command("create_local_editor", stdout=None)
     client = Client()
-    assert client.login(username="editor", password="careerhub-editor")
+    # Through the login form, as a person does (and as django-axes watches).
+    login = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "careerhub-editor"},
+    )
+    assert login.status_code == 302
 
     posted = client.post(
         add_url(), article_form(author=author.pk, status="published"), follow=True
@@ -380,7 +413,7 @@ def test_local_editor_account_is_an_editor_not_a_superuser(settings, author, now
     login = posted.wsgi_request.user
     assert login.is_staff and not login.is_superuser
     assert list(login.groups.values_list("name", flat=True)) == [EDITORS]
-    assert Article.objects.get().state == "Draft"
+    assert Article.objects.get().state == State.DRAFT
     assert "1 article unpublished (back to draft)." in listed.text
     assert client.get(reverse("admin:articles_author_add")).status_code == 200
     assert client.get(reverse("admin:taggit_tag_changelist")).status_code == 200

@@ -218,7 +218,7 @@ def test_429_page_says_when_to_try_again(client, settings):
 
 def test_rate_limit_uses_the_configured_proxy_header(client, settings):
     settings.NEWSLETTER_RATE_LIMIT = "1/hour"
-    settings.NEWSLETTER_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 
     def from_proxy(email, forwarded_for):
         return sign_up(client, email, headers={"X-Forwarded-For": forwarded_for})

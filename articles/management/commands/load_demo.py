@@ -13,9 +13,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
+from articles import read_more
 from articles.images import make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
-from articles.references import resolve_read_more
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -202,7 +202,9 @@ class Command(BaseCommand):
                 created += was_created
             for meta, _ in entries:
                 article = articles[meta["slug"]]
-                body, missing = resolve_read_more(article.body)
+                body, missing = read_more.normalise(
+                    article.body, viewer=read_more.SYSTEM
+                )
                 if missing:
                     self.stderr.write(f"{meta['slug']}: unknown read-more {missing}")
                 if body != article.body:

@@ -1,0 +1,156 @@
+""" "Read more" references: parse them, resolve them for a viewer, expand them.
+
+Editors reference another article on a line of its own:
+
+    [[read-more:42]]            by id (what is stored)
+    [[read-more:some-slug]]     by slug, current or former (stored as the id)
+
+The stored HTML keeps the reference as a token; ``expand`` swaps it for a link
+to the target's *current* title and URL when the page is served, so renames
+never break. Every lookup goes through ``visible_targets``: a reader sees only
+live targets, and in the admin a viewer learns nothing about an article they
+may not view (roles.visible_articles_q): it behaves exactly like a missing one.
+"""
+
+import html
+import re
+from collections.abc import Iterable
+
+from django.db.models import F, Q
+
+from . import roles
+
+LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
+# After rendering, a reference line is a paragraph of its own.
+TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
+# What a target needs for a link or a state: no long text columns.
+TARGET_FIELDS = ("title", "slug", "status", "published_at")
+# The viewer of commands run by the site's operators (load_demo): everything.
+SYSTEM = object()
+# The largest id a database stores (bigint): larger numbers match nothing.
+MAX_ID = 2**63 - 1
+
+
+# -- Parse ----------------------------------------------------------------
+
+
+def references(source: str) -> list[str]:
+    """The ids or slugs referenced by "Read more" lines of Markdown, in order."""
+    return LINE.findall(source or "")
+
+
+def target_ids(body_html: str) -> list[int]:
+    """The ids referenced in rendered HTML, in order."""
+    refs = TOKEN.findall(body_html or "")
+    return [int(ref) for ref in refs if ref.isdigit() and int(ref) <= MAX_ID]
+
+
+# -- Resolve --------------------------------------------------------------
+
+
+def visible_targets(viewer=None):
+    """Articles a reference may resolve to: live ones for readers (no
+    ``viewer``), those the admin ``viewer`` may view otherwise."""
+    from .models import Article
+
+    articles = Article.objects.only(*TARGET_FIELDS)
+    if viewer is None:
+        return articles.live()
+    if viewer is SYSTEM:
+        return articles
+    return articles.filter(roles.visible_articles_q(viewer))
+
+
+def resolve(refs: Iterable[str], *, viewer=None) -> dict:
+    """Map each reference (id, slug or former slug) to its article.
+
+    References that match nothing the viewer may see are left out. Two
+    queries at most, whatever the number of references.
+    """
+    refs = set(refs)
+    ids = {int(ref) for ref in refs if ref.isdigit() and int(ref) <= MAX_ID}
+    slugs = {ref for ref in refs if not ref.isdigit()}
+    found = {}
+    if ids or slugs:
+        matching = Q(pk__in=ids) | Q(slug__in=slugs)
+        for article in visible_targets(viewer).filter(matching):
+            if article.pk in ids:
+                found[str(article.pk)] = article
+            if article.slug in slugs:
+                found[article.slug] = article
+    # Leading zeros ("007") name the same id.
+    for ref in refs:
+        if ref.isdigit() and ref not in found and str(int(ref)) in found:
+            found[ref] = found[str(int(ref))]
+    former = slugs - found.keys()
+    if former:
+        renamed = (
+            visible_targets(viewer)
+            .filter(slug_redirects__old_slug__in=former)
+            .annotate(old_slug=F("slug_redirects__old_slug"))
+        )
+        found.update({article.old_slug: article for article in renamed})
+    return found
+
+
+def normalise(body: str, *, viewer) -> tuple[str, list[str]]:
+    """Rewrite each reference to ``[[read-more:ID]]`` as ``viewer`` may see it.
+
+    Returns the new body and the references that match no article the viewer
+    may see, in order, so a form can name them (as missing, whatever the
+    reason: a writer must not learn that someone else's draft exists).
+    """
+    refs = references(body)
+    if not refs:
+        return body, []
+    found = resolve(refs, viewer=viewer)
+    missing = [ref for ref in dict.fromkeys(refs) if ref not in found]
+
+    def replace(match: re.Match) -> str:
+        target = found.get(match.group(1))
+        return f"[[read-more:{target.pk}]]" if target else match.group(0)
+
+    return LINE.sub(replace, body), missing
+
+
+def targets_for(bodies_html: Iterable[str], *, viewer=None) -> dict:
+    """The targets of every body, by id, in one query (none without refs)."""
+    ids = {pk for body in bodies_html for pk in target_ids(body)}
+    return visible_targets(viewer).in_bulk(ids) if ids else {}
+
+
+# -- Expand ---------------------------------------------------------------
+
+
+def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
+    """Replace reference tokens by links to the targets' current title and URL.
+
+    A target that is not live is never linked. Readers see nothing of it; an
+    admin viewer allowed to see it gets its title as plain text, marked as not
+    published yet. ``targets`` (from ``targets_for``) saves the query when
+    many bodies are expanded.
+    """
+    from .rendering import smart_quotes  # rendering imports this module
+
+    if targets is None:
+        targets = targets_for([body_html], viewer=viewer)
+
+    def replace(match: re.Match) -> str:
+        ref = match.group(1)
+        # A slug that was never resolved to an id matches nothing.
+        target = targets.get(int(ref)) if ref.isdigit() else None
+        if target is None:
+            return ""
+        title = html.escape(smart_quotes(target.title))
+        label = '<span class="read-more__label">Read more:</span>'
+        if not target.is_live:
+            if viewer is None:
+                return ""
+            return (
+                f'<p class="read-more read-more--pending">{label} {title} '
+                "<em>(not published yet: readers will not see this line)</em></p>"
+            )
+        url = html.escape(target.get_absolute_url())
+        return f'<p class="read-more">{label} <a href="{url}">{title}</a></p>'
+
+    return TOKEN.sub(replace, body_html or "")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class HttpGuardConfig(AppConfig):
+    name = "httpguard"
+
+    def ready(self):
+        # django.contrib.admin, installed earlier, has loaded every app's
+        # admin module by now (its own ready() autodiscovers them).
+        from .admin_lists import harden_registered_admins
+
+        harden_registered_admins()
