@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from . import services
+from . import editions, emails, subscribers
 from .models import Delivery, Edition, EditionArticle, Subscriber
 
 CSV_COLUMNS = [
@@ -122,7 +122,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def resend_confirmation(self, request, queryset):
         pending = queryset.filter(status=Subscriber.Status.PENDING)
         sent = sum(
-            services.subscriber_send_confirmation(subscriber=subscriber, force=True)
+            subscribers.subscriber_send_confirmation(subscriber=subscriber, force=True)
             for subscriber in pending
         )
         failed = pending.count() - sent
@@ -139,7 +139,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     )
     def unsubscribe(self, request, queryset):
         changed = sum(
-            services.subscriber_unsubscribe(
+            subscribers.subscriber_unsubscribe(
                 subscriber=subscriber, method=Subscriber.UnsubscribeMethod.ADMIN
             )
             for subscriber in queryset
@@ -250,7 +250,7 @@ class EditionAdmin(admin.ModelAdmin):
             )
             obj.save()
             return
-        if not services.edition_update(
+        if not editions.edition_update(
             edition=obj,
             subject=obj.subject,
             intro=obj.intro,
@@ -297,9 +297,9 @@ class EditionAdmin(admin.ModelAdmin):
     @csp_override(PREVIEW_CSP)
     def preview_view(self, request, pk):
         edition = self._edition_or_403(request, pk, change=False)
-        _, html = services.edition_render(edition=edition)
+        _, html = emails.edition_render(edition=edition)
         sample = reverse("newsletter:unsubscribe", kwargs={"token": "preview"})
-        html = html.replace(services.UNSUBSCRIBE_PLACEHOLDER, sample)
+        html = html.replace(emails.UNSUBSCRIBE_PLACEHOLDER, sample)
         return HttpResponse(html)
 
     def send_test_view(self, request, pk):
@@ -324,7 +324,7 @@ class EditionAdmin(admin.ModelAdmin):
             )
             return
         try:
-            services.edition_send_test(edition=edition, to=request.user.email)
+            editions.edition_send_test(edition=edition, to=request.user.email)
         except Exception as error:  # the mail server's answer, shown to the editor
             self.message_user(
                 request, f"The test could not be sent: {error}", messages.ERROR
@@ -334,12 +334,12 @@ class EditionAdmin(admin.ModelAdmin):
             request, f"Sent a test of “{edition}” to {request.user.email}."
         )
 
-    def _send_now(self, request, editions):
+    def _send_now(self, request, chosen):
         now = timezone.now()
         scheduled = [
             edition
-            for edition in editions
-            if services.edition_schedule(edition=edition, when=now)
+            for edition in chosen
+            if editions.edition_schedule(edition=edition, when=now)
         ]
         if scheduled:
             self.message_user(
@@ -347,7 +347,7 @@ class EditionAdmin(admin.ModelAdmin):
                 f"{len(scheduled)} edition(s) will go out with the next "
                 "send_newsletter run (every few minutes).",
             )
-        if len(scheduled) < len(editions):
+        if len(scheduled) < len(chosen):
             self.message_user(
                 request,
                 "Editions already sending or sent were left alone.",
@@ -366,7 +366,7 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.action(description="Unschedule (back to draft)", permissions=["change"])
     def unschedule(self, request, queryset):
         changed = sum(
-            services.edition_schedule(edition=edition, when=None)
+            editions.edition_schedule(edition=edition, when=None)
             for edition in queryset
         )
         self.message_user(request, f"{changed} edition(s) back to draft.")

@@ -5,7 +5,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from newsletter import services
+from newsletter import delivery, editions
 from newsletter.models import Subscriber
 from tests.e2e.helpers import assert_focus_visible, both_viewports, tab_to
 from tests.factories import SubscriberFactory
@@ -26,9 +26,9 @@ def send_digest(outbox, email: str):
 
     Returns the digest mailed to ``email``.
     """
-    edition = services.edition_create_due(now=timezone.now())
-    assert services.edition_schedule(edition=edition, when=timezone.now())
-    report = services.edition_send(edition=edition)
+    edition = editions.edition_create_due(now=timezone.now())
+    assert editions.edition_schedule(edition=edition, when=timezone.now())
+    report = delivery.edition_send(edition=edition)
     assert (report.sent, report.failed, report.finished) == (1, 0, True)
     [digest] = [mail for mail in outbox if mail.subject == edition.subject]
     assert digest.to == [email]

@@ -9,7 +9,7 @@ from django.db.backends.signals import connection_created
 from django.test import Client
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import delivery
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ArticleFactory, EditionFactory
 
@@ -102,7 +102,7 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder, setting
     )
 
     reports = run_together(
-        2, lambda _: services.edition_send(edition=edition, batch_size=200)
+        2, lambda _: delivery.edition_send(edition=edition, batch_size=200)
     )
 
     counts = recorder.recipients

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from newsletter import services
+from newsletter import delivery, editions, subscribers
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
 from tests.newsletter.backends import SimulatedKill
@@ -62,7 +62,7 @@ def assert_each_mailed_once(recorder):
 def test_every_sent_mail_has_the_four_unsubscribe_elements(recorder, edition):
     make_subscribers(25)
 
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
 
     assert len(recorder.messages) == 25
     tokens = dict(Subscriber.objects.values_list("email", "token"))
@@ -87,7 +87,7 @@ def test_digest_has_text_and_html_with_each_article_and_a_browser_link(
     gone.status = "draft"
     gone.save()
 
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     (message,) = recorder.messages
     html, mimetype = message.alternatives[0]
@@ -117,24 +117,24 @@ def test_recipients_are_fixed_when_sending_starts(recorder, edition):
             Subscriber.objects.filter(pk=late.pk).update(status="confirmed")
 
     recorder.after_send = confirm_late_reader
-    services.edition_send(edition=edition, batch_size=2)
+    delivery.edition_send(edition=edition, batch_size=2)
 
     assert set(recorder.recipients) == {f"confirmed{n}@example.com" for n in range(5)}
     assert edition.deliveries.count() == 5
 
 
 def test_subscriber_who_unsubscribes_during_sending_is_not_mailed(recorder, edition):
-    subscribers = make_subscribers(10)
-    leaver = subscribers[-1]
+    readers = make_subscribers(10)
+    leaver = readers[-1]
 
     def leaver_unsubscribes(number):
         if number == 3:
-            services.subscriber_unsubscribe(
+            subscribers.subscriber_unsubscribe(
                 subscriber=leaver, method=Subscriber.UnsubscribeMethod.ONE_CLICK
             )
 
     recorder.after_send = leaver_unsubscribes
-    report = services.edition_send(edition=edition, batch_size=100)
+    report = delivery.edition_send(edition=edition, batch_size=100)
 
     assert leaver.email not in recorder.recipients
     assert len(recorder.messages) == 9
@@ -151,8 +151,8 @@ def test_draft_and_future_editions_are_not_sent(recorder):
         status=Edition.Status.SCHEDULED, scheduled_for=NOW + timedelta(hours=1)
     )
 
-    services.edition_send(edition=draft)
-    services.edition_send(edition=future)
+    delivery.edition_send(edition=draft)
+    delivery.edition_send(edition=future)
 
     assert recorder.messages == []
     assert not Delivery.objects.exists()
@@ -161,8 +161,8 @@ def test_draft_and_future_editions_are_not_sent(recorder):
 def test_running_again_after_the_end_sends_nothing_more(recorder, edition):
     make_subscribers(7)
 
-    services.edition_send(edition=edition, batch_size=3)
-    services.edition_send(edition=edition, batch_size=3)
+    delivery.edition_send(edition=edition, batch_size=3)
+    delivery.edition_send(edition=edition, batch_size=3)
     call_command("send_newsletter", "--no-create")
 
     assert_each_mailed_once(recorder)
@@ -180,14 +180,14 @@ def test_sender_killed_mid_way_then_rerun_mails_everyone_exactly_once(
     recorder.kill_at = 23
 
     with pytest.raises(SimulatedKill):
-        services.edition_send(edition=edition, batch_size=10)
+        delivery.edition_send(edition=edition, batch_size=10)
     recorder.kill_at = None
     # Straight away, the dead sender's batch is still held: the rest goes out.
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
     assert len(recorder.messages) == 23 + 20  # batches 4 and 5
     # After the claim timeout its batch is taken over.
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT + 1))
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
 
     assert_each_mailed_once(recorder)
     edition.refresh_from_db()
@@ -210,10 +210,10 @@ def test_a_mail_interrupted_before_leaving_is_not_retried(
     recorder.kill_after_delivery = False
 
     with pytest.raises(SimulatedKill):
-        services.edition_send(edition=edition, batch_size=4)
+        delivery.edition_send(edition=edition, batch_size=4)
     recorder.kill_at = None
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT + 1))
-    services.edition_send(edition=edition, batch_size=4)
+    delivery.edition_send(edition=edition, batch_size=4)
 
     counts = recorder.recipients
     assert len(counts) == 11
@@ -258,7 +258,7 @@ def test_refused_mail_is_recorded_and_retried_up_to_the_limit(
     make_subscribers(4)
     recorder.refuse = {"confirmed1@example.com": 2, "confirmed2@example.com": 99}
 
-    report = services.edition_send(edition=edition, batch_size=10)
+    report = delivery.edition_send(edition=edition, batch_size=10)
 
     assert report.finished
     counts = recorder.recipients
@@ -277,16 +277,16 @@ def test_failed_mail_waits_for_the_retry_delay(recorder, edition, settings, _clo
     make_subscribers(3)
     recorder.refuse = {"confirmed0@example.com": 1}
 
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     edition.refresh_from_db()
     assert edition.status == "sending"  # one retry still to come
     assert len(recorder.messages) == 2
 
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY - 5))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     assert len(recorder.messages) == 2
     _clock.shift(timedelta(seconds=10))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     assert_each_mailed_once(recorder)
     edition.refresh_from_db()
@@ -319,8 +319,8 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
             recorder.down = True
 
     recorder.after_send = server_dies
-    with pytest.raises(services.MailServerUnavailable):
-        services.edition_send(edition=edition)
+    with pytest.raises(delivery.MailServerUnavailable):
+        delivery.edition_send(edition=edition)
     # The mail that met the broken connection used one try; the rest none.
     assert Delivery.objects.filter(status="failed", attempts=1).count() == 1
     assert Delivery.objects.filter(status="pending", attempts=0).count() == 6
@@ -328,9 +328,9 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
 
     recorder.down = False
     recorder.after_send = None
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY + 1))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     assert_each_mailed_once(recorder)
 
@@ -339,7 +339,7 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
 def test_test_mail_goes_only_to_the_editor_and_is_marked(recorder, edition):
     make_subscribers(3)
 
-    services.edition_send_test(edition=edition, to="editor@careerhub.example")
+    editions.edition_send_test(edition=edition, to="editor@careerhub.example")
 
     (message,) = recorder.messages
     assert message.to == ["editor@careerhub.example"]
@@ -355,6 +355,6 @@ def test_test_mail_to_a_subscriber_carries_their_own_unsubscribe_link(
 ):
     subscriber = SubscriberFactory(email="editor@careerhub.example")
 
-    services.edition_send_test(edition=edition, to="editor@careerhub.example")
+    editions.edition_send_test(edition=edition, to="editor@careerhub.example")
 
     assert subscriber.token in recorder.messages[0].extra_headers["List-Unsubscribe"]
