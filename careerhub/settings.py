@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    # Before django_tasks_db: its task queue admin replaces the package's.
+    "taskqueue",
+    "django_tasks_db",
     "articles",
     "newsletter",
 ]
@@ -306,18 +309,27 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
 NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 900)
-# Confirmation mails are sent while the reader waits: same transport as
-# "default", with a shorter timeout (seconds, per network operation).
-NEWSLETTER_SIGNUP_MAIL_TIMEOUT = float(
-    os.environ.get("NEWSLETTER_SIGNUP_MAIL_TIMEOUT", "3")
-)
 # In development, print mails with readable bodies (links whole) instead of
 # raw MIME; `check --deploy` refuses it like Django's console backend.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     MAILERS["default"] = {"BACKEND": "careerhub.console_mail.ReadableConsoleBackend"}
-_signup_options = dict(MAILERS["default"].get("OPTIONS", {}))
-if "timeout" in _signup_options:  # SMTP: the only backend with a timeout
-    _signup_options["timeout"] = min(
-        _signup_options["timeout"], NEWSLETTER_SIGNUP_MAIL_TIMEOUT
-    )
-MAILERS["newsletter_signup"] = {**MAILERS["default"], "OPTIONS": _signup_options}
+
+# ---------------------------------------------------------------------------
+# Background tasks (Django's tasks framework; see README.md, "Background work")
+# ---------------------------------------------------------------------------
+# Tasks are rows in the database; `manage.py db_worker` runs them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+# Runs of a failing task (the first included) before it stays failed, and the
+# wait before the first retry (doubled before each next one).
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 3)
+TASKS_RETRY_DELAY = env_int("TASKS_RETRY_DELAY", 60)
+# A task still "running" after this many seconds lost its worker (killed or
+# crashed): it is marked failed and retried. Every task here is shorter.
+TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 300)
+# Seconds between runs of the newsletter clock (creates the weekly edition,
+# sends what is due, recovers stalled tasks), and the longest one sending
+# task runs before it hands over to a fresh one (other tasks get a turn).
+NEWSLETTER_CLOCK_SECONDS = env_int("NEWSLETTER_CLOCK_SECONDS", 60)
+NEWSLETTER_SEND_SLICE_SECONDS = env_int("NEWSLETTER_SEND_SLICE_SECONDS", 30)

@@ -120,19 +120,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def resend_confirmation(self, request, queryset):
-        pending = queryset.filter(status=Subscriber.Status.PENDING)
-        sent = sum(
-            subscribers.subscriber_send_confirmation(subscriber=subscriber, force=True)
-            for subscriber in pending
+        queued = sum(
+            subscribers.subscriber_resend_confirmation(subscriber=subscriber)
+            for subscriber in queryset
         )
-        failed = pending.count() - sent
-        self.message_user(request, f"Sent {sent} confirmation email(s).")
-        if failed:
-            self.message_user(
-                request,
-                f"{failed} could not be sent; see the server log.",
-                messages.WARNING,
-            )
+        self.message_user(
+            request,
+            f"{queued} confirmation email(s) queued; they go out within seconds. "
+            "Subscribers not pending were skipped.",
+        )
 
     @admin.action(
         description="Unsubscribe selected subscribers", permissions=["change"]
@@ -245,10 +241,10 @@ class EditionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.status = (
-                Edition.Status.SCHEDULED if obj.scheduled_for else Edition.Status.DRAFT
-            )
+            obj.status = Edition.Status.DRAFT
             obj.save()
+            if obj.scheduled_for:
+                editions.edition_schedule(edition=obj, when=obj.scheduled_for)
             return
         if not editions.edition_update(
             edition=obj,
@@ -344,8 +340,8 @@ class EditionAdmin(admin.ModelAdmin):
         if scheduled:
             self.message_user(
                 request,
-                f"{len(scheduled)} edition(s) will go out with the next "
-                "send_newsletter run (every few minutes).",
+                f"{len(scheduled)} edition(s) queued for sending; the first mails "
+                "go out within seconds (see Delivery counts).",
             )
         if len(scheduled) < len(chosen):
             self.message_user(

@@ -72,15 +72,34 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     return edition
 
 
+def _send_when_due(edition: Edition, when: datetime | None) -> None:
+    """Have the worker send a scheduled edition at its time.
+
+    The task re-checks that the edition is still due when it runs, so an
+    edition rescheduled or unscheduled since is left alone (a rescheduled one
+    has its own task for the new time).
+    """
+    from .tasks import enqueue_sending  # tasks.py builds on this module
+
+    if when:
+        enqueue_sending(edition=edition, when=when)
+
+
 def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
-    """Schedule a draft or scheduled edition for ``when``; None makes it a draft."""
+    """Schedule a draft or scheduled edition for ``when``; None makes it a draft.
+
+    A time that has come ("send now") starts sending within seconds.
+    """
     status = Edition.Status.SCHEDULED if when else Edition.Status.DRAFT
-    return bool(
+    changed = bool(
         Edition.objects.filter(
             pk=edition.pk,
             status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
         ).update(status=status, scheduled_for=when)
     )
+    if changed:
+        _send_when_due(edition, when)
+    return changed
 
 
 def edition_update(
@@ -90,7 +109,7 @@ def edition_update(
 
     A time in ``scheduled_for`` schedules the edition; none makes it a draft.
     """
-    return bool(
+    changed = bool(
         Edition.objects.filter(
             pk=edition.pk,
             status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
@@ -101,6 +120,9 @@ def edition_update(
             status=Edition.Status.SCHEDULED if scheduled_for else Edition.Status.DRAFT,
         )
     )
+    if changed:
+        _send_when_due(edition, scheduled_for)
+    return changed
 
 
 def edition_send_test(*, edition: Edition, to: str) -> None:

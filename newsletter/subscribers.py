@@ -1,9 +1,7 @@
 """Newsletter subscribers: sign-up, confirmation mail, confirmation, unsubscription."""
 
-import logging
 from datetime import datetime, timedelta
 
-from django.core import mail
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -11,38 +9,46 @@ from django.utils import timezone
 from .emails import confirmation_message
 from .models import Subscriber
 
-logger = logging.getLogger(__name__)
-
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
 CONFIRMATIONS_PER_DAY = 3
-# A MAILERS alias with a short timeout for mails sent while a reader waits.
-SIGNUP_MAILER = "newsletter_signup"
 
 
 def subscriber_signup(*, email: str, source: str, consent_version: str) -> Subscriber:
-    """Record a sign-up of a normalised address and mail a confirmation link.
+    """Record a sign-up of a normalised address and have a confirmation mailed.
 
     Idempotent and safe under concurrency: the insert is INSERT ... ON
     CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite), so simultaneous sign-ups
     of one address leave one row, which everybody then reads. A confirmed
     subscriber is left as is; anyone else becomes pending and needs to confirm
-    (again). Call it outside a transaction: the row is committed before the
-    mail goes out, so a mail server that is down loses no sign-up.
+    (again). No mail is sent here: a task is enqueued for every sign-up,
+    whatever the address's state, so the request does the same work for a
+    new, a pending and a confirmed address and never waits for a mail
+    server. The task decides whether a mail goes out.
     """
+    from .tasks import send_confirmation  # tasks.py builds on this module
+
     now = timezone.now()
     fields = {"source": source, "consent_version": consent_version}
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, signed_up_at=now, **fields)], ignore_conflicts=True
     )
+    Subscriber.objects.with_email(email).exclude(
+        status=Subscriber.Status.CONFIRMED
+    ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
     subscriber = Subscriber.objects.with_email(email).get()
-    if subscriber.status != Subscriber.Status.CONFIRMED:
-        Subscriber.objects.filter(pk=subscriber.pk).exclude(
-            status=Subscriber.Status.CONFIRMED
-        ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
-        subscriber.refresh_from_db()
-    if subscriber.status == Subscriber.Status.PENDING:
-        subscriber_send_confirmation(subscriber=subscriber)
+    send_confirmation.enqueue(subscriber_id=subscriber.pk)
     return subscriber
+
+
+def subscriber_resend_confirmation(*, subscriber: Subscriber) -> bool:
+    """An editor's resend: enqueue a mail that skips the throttle; True if
+    the subscriber is pending (others get none)."""
+    from .tasks import send_confirmation
+
+    if subscriber.status != Subscriber.Status.PENDING:
+        return False
+    send_confirmation.enqueue(subscriber_id=subscriber.pk, force=True)
+    return True
 
 
 def subscriber_send_confirmation(
@@ -50,10 +56,11 @@ def subscriber_send_confirmation(
 ) -> bool:
     """Mail a confirmation link unless the throttle says no; True if it went out.
 
-    The throttle (one per 10 minutes, three per day) is taken by a single
-    conditional UPDATE, so concurrent sign-ups cannot both pass it. ``force``
-    (an editor's "resend") skips the throttle but still records the mail. A
-    mail that fails gives its throttle slot back, so signing up again retries.
+    Only pending subscribers get one. The throttle (one per 10 minutes, three
+    per day) is taken by a single conditional UPDATE, so concurrent runs
+    cannot both pass it. ``force`` (an editor's "resend") skips the throttle
+    but still records the mail. A mail that fails gives its throttle slot back
+    and raises, so the task running this is retried.
     """
     now = timezone.now()
     today = timezone.localdate(now)
@@ -83,20 +90,15 @@ def subscriber_send_confirmation(
     if not taken:
         return False
     try:
-        confirmation_message(subscriber=subscriber, issued_at=now).send(
-            using=SIGNUP_MAILER if SIGNUP_MAILER in mail.mailers else "default"
-        )
+        confirmation_message(subscriber=subscriber, issued_at=now).send()
     except Exception:
-        # Logged for the operators; the row stays and the reader sees the
-        # usual page. Signing up again (or an editor's resend) retries.
-        logger.exception("Confirmation mail to subscriber %s failed", subscriber.pk)
         Subscriber.objects.filter(
             pk=subscriber.pk, last_confirmation_sent_at=now
         ).update(
             last_confirmation_sent_at=previous[0],
             confirmations_sent_count=Greatest(F("confirmations_sent_count") - 1, 0),
         )
-        return False
+        raise
     return True
 
 

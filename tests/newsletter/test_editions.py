@@ -142,7 +142,7 @@ def test_cron_creates_then_sends_after_the_review_time(previous_edition, mailout
     assert Edition.objects.get(period_end=TUESDAY_0800).status == "sent"
 
 
-def test_schedule_and_unschedule_only_before_sending():
+def test_schedule_and_unschedule_only_before_sending(db_tasks):
     edition = EditionFactory()
     when = TUESDAY_0800
 
