@@ -34,8 +34,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_editor --port $(PORT)
-	@echo "Mail sent by the site is printed in this terminal."
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Starting the web server and a task worker (deploy/Procfile.dev); mail the"
+	@echo "site sends is printed in this terminal. Ctrl-C stops both."
+	PYTHONUNBUFFERED=1 PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f deploy/Procfile.dev -d . start -p $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -333,3 +333,8 @@ TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 300)
 # task runs before it hands over to a fresh one (other tasks get a turn).
 NEWSLETTER_CLOCK_SECONDS = env_int("NEWSLETTER_CLOCK_SECONDS", 60)
 NEWSLETTER_SEND_SLICE_SECONDS = env_int("NEWSLETTER_SEND_SLICE_SECONDS", 30)
+# The worker logs each task's start and end once (Django's "django" logger
+# would print them a second time in development).
+LOGGING["loggers"] = {
+    "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False}
+}
