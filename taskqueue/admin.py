@@ -53,16 +53,21 @@ class TaskQueueAdmin(DBTaskResultAdmin):
         return lines[-1][:200] if lines else ""
 
     def changelist_view(self, request, extra_context=None):
-        counts = DBTaskResult.objects.aggregate(
-            **{
-                status.label: Count("pk", filter=Q(status=status))
-                for status in TaskResultStatus
-            }
-        )
+        if not self.has_view_or_change_permission(request):
+            return super().changelist_view(request, extra_context)
         stale_after = timezone.now() - timedelta(seconds=settings.TASKS_STALE_AFTER)
-        counts["Stalled (worker lost?)"] = DBTaskResult.objects.filter(
-            status=TaskResultStatus.RUNNING, started_at__lt=stale_after
-        ).count()
+        totals = DBTaskResult.objects.aggregate(
+            **{
+                status.value: Count("pk", filter=Q(status=status))
+                for status in TaskResultStatus
+            },
+            stalled=Count(
+                "pk",
+                filter=Q(status=TaskResultStatus.RUNNING, started_at__lt=stale_after),
+            ),
+        )
+        counts = {str(status.label): totals[status.value] for status in TaskResultStatus}
+        counts["Stalled (worker lost?)"] = totals["stalled"]
         return super().changelist_view(
             request,
             {
