@@ -66,7 +66,9 @@ class TaskQueueAdmin(DBTaskResultAdmin):
                 filter=Q(status=TaskResultStatus.RUNNING, started_at__lt=stale_after),
             ),
         )
-        counts = {str(status.label): totals[status.value] for status in TaskResultStatus}
+        counts = {
+            str(status.label): totals[status.value] for status in TaskResultStatus
+        }
         counts["Stalled (worker lost?)"] = totals["stalled"]
         return super().changelist_view(
             request,
