@@ -303,12 +303,14 @@ NEWSLETTER_SEND_TIME = os.environ.get("NEWSLETTER_SEND_TIME", "08:00")
 NEWSLETTER_REVIEW_MINUTES = env_int("NEWSLETTER_REVIEW_MINUTES", 60)
 NEWSLETTER_SKIP_EMPTY_WEEKS = env_bool("NEWSLETTER_SKIP_EMPTY_WEEKS", True)
 # Sending: mails per batch (one connection each), tries per mail, seconds
-# between tries, and seconds after which another sender may take over a
-# batch whose sender has vanished.
+# between tries, and the senders' lease in seconds: a sender renews its
+# batch's claim while it works, and another takes the batch over once the
+# claim is this old (so a dead sender delays its batch about a minute). Keep
+# it well above the mail server timeout.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
-NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 900)
+NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
 # In development, print mails with readable bodies (links whole) instead of
 # raw MIME; `check --deploy` refuses it like Django's console backend.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":

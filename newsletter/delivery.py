@@ -1,140 +1,150 @@
 """Delivering an edition to its recipients, exactly once.
 
-Sending guarantees "never twice" with one rule: a delivery is marked
-``sending`` in its own committed UPDATE (conditional on this sender still
-holding it) before its mail is handed to the mail server, and marked ``sent``
-after. A sender that dies between the two leaves the row in ``sending``; once
-its claim has timed out that row becomes a non-retryable failure, because the
-mail may have gone out. That is the at-most-once choice: a subscriber may miss
-one edition if a sender is killed during their mail (shown in the admin as a
-failure), but nobody is mailed twice. A stop by SIGTERM or Ctrl-C finishes the
-current mail and releases the rest, so only a hard kill can cause it.
+"Never twice" rests on one rule: a delivery is marked ``sending`` by a
+committed UPDATE (conditional on this sender still holding it and the
+subscriber still being confirmed) before its mail is handed to the mail
+server, and ``sent`` after. To commit once per mail, not twice, a mail's
+``sent`` is written by the same statement that marks the next one ``sending``
+(or at the end of its batch). A sender that dies between the two leaves the
+row in ``sending``; once its claim has expired that row becomes a failure of
+kind "unknown", never retried, because the mail may have gone out. A mail
+whose hand-over a living sender cannot confirm (a timeout or a dropped
+connection after the message data was sent) is recorded the same way. That is
+the at-most-once choice: a subscriber may miss one edition then (shown in the
+admin), but nobody is mailed twice. Only failures known to have happened
+before hand-over are retried; a 5xx refusal is final. A stop by SIGTERM or
+Ctrl-C finishes the current mail and releases the rest.
+
+Senders claim batches under a lease: the sender renews its batch's claim
+while it works, and another sender takes a batch over once its claim is older
+than NEWSLETTER_CLAIM_TIMEOUT seconds, so a dead sender holds no one up long.
 """
 
+import itertools
 import logging
 import os
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .emails import digest_message, edition_render
+from .emails import DigestMail, Recipient
 from .models import Delivery, Edition, Subscriber
+from .transport import (
+    BackendTransport,
+    MailServerUnavailable,
+    NotDelivered,
+    transport_for,
+)
+
+__all__ = ["MailServerUnavailable", "SendReport", "edition_send"]
 
 logger = logging.getLogger(__name__)
 
-
-class MailServerUnavailable(Exception):
-    """The mail server could not be reached: nothing was sent, try again later."""
+Status = Delivery.Status
+OPEN = [Status.PENDING, Status.FAILED]
+RECIPIENTS_PER_INSERT = 2000
 
 
 @dataclass
 class SendReport:
+    """What one run did, counted in mails (a mail tried three times is one)."""
+
     sent: int = 0
-    failed: int = 0
     skipped: int = 0
     stopped: bool = False
     finished: bool = False
+    failed_ids: set[int] = field(default_factory=set, repr=False)
+    retry_ids: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def failed(self) -> int:
+        """Mails that failed for good in this run."""
+        return len(self.failed_ids)
+
+    @property
+    def to_retry(self) -> int:
+        """Mails that failed in this run and will be tried again later."""
+        return len(self.retry_ids)
+
+    def record_sent(self, delivery_id: int) -> None:
+        self.sent += 1
+        self.retry_ids.discard(delivery_id)
+
+    def record_failure(self, delivery_id: int, *, final: bool) -> None:
+        (self.failed_ids if final else self.retry_ids).add(delivery_id)
+        if final:
+            self.retry_ids.discard(delivery_id)
+
+
+@dataclass
+class Batch:
+    """The deliveries one sender holds, and its mails not yet recorded sent."""
+
+    edition: Edition
+    worker: str
+    recipients: list[Recipient]
+    renewed_at: datetime
+    sent: dict[int, datetime] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        return [recipient.delivery_id for recipient in self.recipients]
 
 
 def _new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT)
+
+
+def _still_confirmed() -> Exists:
+    return Exists(Subscriber.objects.confirmed().filter(pk=OuterRef("subscriber_id")))
+
+
+# Starting and finishing ---------------------------------------------------------
 def _start_sending(edition: Edition, now: datetime) -> None:
-    """Move a due edition to ``sending`` and fix its recipients, exactly once."""
+    """Move a due edition to ``sending`` and fix its recipients, exactly once.
+
+    Recipients are inserted in chunks, so memory stays flat with the list.
+    """
     with transaction.atomic():
         started = Edition.objects.filter(
             pk=edition.pk, status=Edition.Status.SCHEDULED, scheduled_for__lte=now
         ).update(status=Edition.Status.SENDING, started_at=now)
-        if started:
+        if not started:
+            return
+        confirmed = (
+            Subscriber.objects.confirmed()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .iterator(chunk_size=RECIPIENTS_PER_INSERT)
+        )
+        for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
             Delivery.objects.bulk_create(
-                (
-                    Delivery(edition_id=edition.pk, subscriber_id=pk)
-                    for pk in Subscriber.objects.confirmed()
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                ),
-                batch_size=1000,
+                [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
                 ignore_conflicts=True,
             )
 
 
-def _retry_open() -> Q:
-    return Q(status=Delivery.Status.PENDING) | Q(
-        status=Delivery.Status.FAILED,
-        retryable=True,
-        attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
-    )
-
-
-def _claim_batch(edition: Edition, worker: str, size: int) -> list[Delivery]:
-    """Take up to ``size`` deliveries for this sender, none another one holds."""
-    now = timezone.now()
-    claim_expired = now - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT)
-    retry_after = now - timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)
-    claimable = (
-        Delivery.objects.filter(edition=edition)
-        .filter(
-            Q(status=Delivery.Status.PENDING)
-            | Q(
-                status=Delivery.Status.FAILED,
-                retryable=True,
-                attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
-                claimed_at__lte=retry_after,
-            )
-        )
-        .filter(Q(claimed_by="") | Q(claimed_at__lt=claim_expired))
-        .order_by("pk")
-    )
-    if connection.features.has_select_for_update_skip_locked:
-        # PostgreSQL: rows another sender is claiming right now are skipped,
-        # not waited for, so concurrent senders take disjoint batches.
-        with transaction.atomic():
-            ids = list(
-                claimable.select_for_update(skip_locked=True).values_list(
-                    "pk", flat=True
-                )[:size]
-            )
-            Delivery.objects.filter(pk__in=ids).update(
-                claimed_by=worker, claimed_at=now
-            )
-    else:
-        # SQLite runs one writer at a time, so a single conditional UPDATE is
-        # an atomic claim.
-        Delivery.objects.filter(pk__in=claimable.values("pk")[:size]).update(
-            claimed_by=worker, claimed_at=now
-        )
-    return list(
-        Delivery.objects.filter(edition=edition, claimed_by=worker)
-        .filter(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED])
-        .select_related("subscriber")
-        .order_by("pk")
-    )
-
-
-def _release(deliveries: list[Delivery], worker: str) -> None:
-    Delivery.objects.filter(
-        pk__in=[delivery.pk for delivery in deliveries],
-        claimed_by=worker,
-        status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED],
-    ).update(claimed_by="")
-
-
 def _expire_interrupted(edition: Edition) -> None:
     """Rows left in ``sending`` by a sender that died: the mail may have gone."""
-    expired = timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT)
     Delivery.objects.filter(
-        edition=edition, status=Delivery.Status.SENDING, claimed_at__lt=expired
+        edition=edition,
+        status=Status.SENDING,
+        claimed_at__lt=timezone.now() - _lease(),
     ).update(
-        status=Delivery.Status.FAILED,
+        status=Status.FAILED,
+        failure=Delivery.Failure.UNKNOWN,
         retryable=False,
         claimed_by="",
         last_error="The sender stopped while handing this mail over; it may have "
@@ -142,83 +152,239 @@ def _expire_interrupted(edition: Edition) -> None:
     )
 
 
+def _finish_if_done(edition: Edition, report: SendReport) -> None:
+    _expire_interrupted(edition)
+    in_progress = Q(status__in=[Status.PENDING, Status.SENDING]) | Q(
+        status=Status.FAILED,
+        retryable=True,
+        attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
+    )
+    if not edition.deliveries.filter(in_progress).exists():
+        report.finished = bool(
+            Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+                status=Edition.Status.SENT, finished_at=timezone.now()
+            )
+        )
+
+
+# Claiming -------------------------------------------------------------------
+def claimable_pending(edition: Edition, now: datetime) -> QuerySet:
+    """Pending deliveries no live sender holds, in order (the claim query).
+
+    Served by the partial index on pending rows: it reads the rows it
+    returns plus those other senders hold right now, whatever the list size.
+    """
+    return (
+        Delivery.objects.filter(edition=edition, status=Status.PENDING)
+        .filter(_free(now))
+        .order_by("pk")
+    )
+
+
+def _claimable_retries(edition: Edition, now: datetime) -> QuerySet:
+    retry_after = now - timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)
+    return (
+        Delivery.objects.filter(
+            edition=edition,
+            status=Status.FAILED,
+            retryable=True,
+            attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
+            claimed_at__lte=retry_after,
+        )
+        .filter(_free(now))
+        .order_by("pk")
+    )
+
+
+def _free(now: datetime) -> Q:
+    return Q(claimed_by="") | Q(claimed_at__lt=now - _lease())
+
+
+def _take_ids(claimable: QuerySet, size: int) -> list[int]:
+    # PostgreSQL: rows another sender is claiming right now are skipped, not
+    # waited for, so concurrent senders take disjoint batches. (SQLite has one
+    # writer at a time and no row locks.)
+    return list(
+        claimable.select_for_update(skip_locked=True).values_list("pk", flat=True)[
+            :size
+        ]
+    )
+
+
+def _claim_batch(edition: Edition, worker: str, size: int) -> Batch | None:
+    """Take up to ``size`` deliveries for this sender; None when none are left.
+
+    One commit per batch. The UPDATE re-checks that each row is still free,
+    so a row claimed meanwhile by another sender is not taken twice.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = _take_ids(claimable_pending(edition, now), size)
+        if len(ids) < size:
+            ids += _take_ids(_claimable_retries(edition, now), size - len(ids))
+        if not ids:
+            return None
+        Delivery.objects.filter(pk__in=ids, status__in=OPEN).filter(_free(now)).update(
+            claimed_by=worker, claimed_at=now
+        )
+    rows = (
+        Delivery.objects.filter(pk__in=ids, claimed_by=worker, status__in=OPEN)
+        .order_by("pk")
+        .values_list("pk", "subscriber__email", "subscriber__token", "attempts")
+    )
+    return Batch(
+        edition=edition,
+        worker=worker,
+        recipients=[Recipient(*row) for row in rows],
+        renewed_at=now,
+    )
+
+
+def _renew_claim(batch: Batch) -> None:
+    """Keep the lease on this batch while working on it."""
+    now = timezone.now()
+    if now - batch.renewed_at < _lease() / 4:
+        return
+    Delivery.objects.filter(
+        pk__in=batch.ids, claimed_by=batch.worker, status__in=OPEN
+    ).update(claimed_at=now)
+    batch.renewed_at = now
+
+
+def _release(batch: Batch) -> None:
+    """Hand back what this sender holds and has not tried."""
+    Delivery.objects.filter(
+        pk__in=batch.ids, claimed_by=batch.worker, status__in=OPEN
+    ).update(claimed_by="")
+
+
+# Recording -------------------------------------------------------------------
+def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
+    """The commit point before a hand-over; True if this mail may go out.
+
+    The same statement records the mails handed over since the last one as
+    ``sent``: one commit per mail.
+    """
+    now = timezone.now()
+    current = Q(pk=recipient.delivery_id)
+
+    def per_row(name, for_current, for_sent):
+        return Case(
+            When(current, then=for_current),
+            default=for_sent,
+            output_field=Delivery._meta.get_field(name),
+        )
+
+    sent = batch.sent
+    updated = Delivery.objects.filter(
+        Q(pk__in=list(sent))
+        | (current & Q(claimed_by=batch.worker, status__in=OPEN) & _still_confirmed())
+    ).update(
+        status=per_row("status", Value(Status.SENDING), Value(Status.SENT)),
+        attempts=per_row("attempts", F("attempts") + 1, F("attempts")),
+        claimed_at=per_row("claimed_at", Value(now), F("claimed_at")),
+        claimed_by=per_row("claimed_by", F("claimed_by"), Value("")),
+        failure=per_row("failure", F("failure"), Value("")),
+        last_error=per_row("last_error", F("last_error"), Value("")),
+        sent_at=Case(
+            *(When(pk=pk, then=Value(at)) for pk, at in sent.items()),
+            default=F("sent_at"),
+        ),
+    )
+    expected = len(sent) + 1
+    sent.clear()
+    if updated == expected:
+        return True
+    # Not marked, or a recorded row has vanished (its subscriber deleted).
+    return Delivery.objects.filter(
+        current, status=Status.SENDING, claimed_by=batch.worker
+    ).exists()
+
+
+def _record_sent(batch: Batch) -> None:
+    for pk, at in batch.sent.items():
+        Delivery.objects.filter(pk=pk).update(
+            status=Status.SENT, sent_at=at, claimed_by="", failure="", last_error=""
+        )
+    batch.sent.clear()
+
+
+def _record_failure(recipient: Recipient, failure: NotDelivered) -> bool:
+    """Record a mail that did not go out (or may have); True if final."""
+    tries_left = recipient.attempts + 1 < settings.NEWSLETTER_MAX_ATTEMPTS
+    final = failure.kind != Delivery.Failure.TEMPORARY or not tries_left
+    Delivery.objects.filter(pk=recipient.delivery_id).update(
+        status=Status.FAILED,
+        failure=failure.kind,
+        retryable=not final,
+        last_error=str(failure)[:2000],
+        claimed_by="",
+    )
+    return final
+
+
+def _skip(batch: Batch, recipient: Recipient) -> int:
+    """Unsubscribed since sending started: 1 if recorded as skipped."""
+    return (
+        Delivery.objects.filter(
+            pk=recipient.delivery_id, claimed_by=batch.worker, status__in=OPEN
+        )
+        .exclude(_still_confirmed())
+        .update(status=Status.SKIPPED, claimed_by="")
+    )
+
+
+# Sending ---------------------------------------------------------------------
+def _send_one(
+    batch: Batch,
+    recipient: Recipient,
+    digest: DigestMail,
+    transport: BackendTransport,
+    report: SendReport,
+) -> None:
+    if not _mark_sending(batch, recipient):
+        report.skipped += _skip(batch, recipient)  # or no longer ours
+        return
+    try:
+        transport.send(digest, recipient)
+    except NotDelivered as failure:
+        logger.warning("Delivery %s failed: %s", recipient.delivery_id, failure)
+        final = _record_failure(recipient, failure)
+        report.record_failure(recipient.delivery_id, final=final)
+        transport.recover()  # may raise MailServerUnavailable
+        return
+    batch.sent[recipient.delivery_id] = timezone.now()
+    report.record_sent(recipient.delivery_id)
+
+
 def _send_batch(
-    edition: Edition,
-    deliveries: list[Delivery],
-    worker: str,
+    batch: Batch,
+    digest: DigestMail,
+    transport: BackendTransport,
     should_stop: Callable[[], bool],
     report: SendReport,
 ) -> None:
-    text, html = edition_render(edition=edition)
-    mailer = mail.mailers.default
+    """Send a claimed batch over one connection."""
     try:
-        mailer.open()
-    except Exception as error:
-        _release(deliveries, worker)
-        raise MailServerUnavailable(str(error)) from error
+        transport.open()
+    except MailServerUnavailable:
+        _release(batch)
+        raise
     try:
-        for index, delivery in enumerate(deliveries):
+        for recipient in batch.recipients:
             if should_stop():
-                _release(deliveries[index:], worker)
                 report.stopped = True
-                return
-            mine = Delivery.objects.filter(
-                pk=delivery.pk,
-                claimed_by=worker,
-                status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED],
-            )
-            # The commit point: from here on this mail may be out.
-            still_confirmed = Exists(
-                Subscriber.objects.confirmed().filter(pk=OuterRef("subscriber_id"))
-            )
-            marked = mine.filter(still_confirmed).update(
-                status=Delivery.Status.SENDING,
-                attempts=F("attempts") + 1,
-                claimed_at=timezone.now(),
-            )
-            if not marked:
-                # Unsubscribed since sending started (or no longer ours).
-                report.skipped += mine.exclude(still_confirmed).update(
-                    status=Delivery.Status.SKIPPED, claimed_by=""
-                )
-                continue
-            message = digest_message(
-                edition=edition, text=text, html=html, subscriber=delivery.subscriber
-            )
-            try:
-                if mailer.send_messages([message]) != 1:
-                    raise RuntimeError("The mail backend did not accept the message.")
-            except Exception as error:
-                logger.warning("Delivery %s failed: %s", delivery.pk, error)
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.FAILED,
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
-                    claimed_by="",
-                )
-                report.failed += 1
-                _close_quietly(mailer)  # the connection may be broken: reconnect
-                try:
-                    mailer.open()
-                except Exception as open_error:
-                    _release(deliveries[index + 1 :], worker)
-                    raise MailServerUnavailable(str(open_error)) from open_error
-                continue
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT,
-                sent_at=timezone.now(),
-                claimed_by="",
-                last_error="",
-            )
-            report.sent += 1
+                break
+            _renew_claim(batch)
+            _send_one(batch, recipient, digest, transport, report)
+    except MailServerUnavailable:
+        _record_sent(batch)
+        _release(batch)
+        raise
     finally:
-        _close_quietly(mailer)
-
-
-def _close_quietly(mailer) -> None:
-    try:
-        mailer.close()
-    except Exception:  # a broken connection may fail to say goodbye
-        logger.debug("Closing the mail connection failed", exc_info=True)
+        transport.close()
+    _record_sent(batch)
+    _release(batch)  # anything left after a stop
 
 
 def edition_send(
@@ -230,12 +396,13 @@ def edition_send(
     """Send a due edition to its recipients; safe to run in several processes.
 
     Starting fixes the recipients (one Delivery per confirmed subscriber).
-    Deliveries are then claimed in batches and sent over one connection per
-    batch; each is marked ``sending`` before and ``sent`` after its mail (see
-    the module docstring). Failures are retried by later runs up to
-    NEWSLETTER_MAX_ATTEMPTS times, NEWSLETTER_RETRY_DELAY seconds apart. The
-    edition becomes ``sent`` when nothing is left to try. Raises
-    MailServerUnavailable, releasing the batch, when no connection opens.
+    The digest is rendered once; deliveries are then claimed in batches and
+    sent over one connection per batch (see the module docstring for how
+    each is recorded). Failures known to have happened before hand-over are
+    retried by later runs up to NEWSLETTER_MAX_ATTEMPTS times,
+    NEWSLETTER_RETRY_DELAY seconds apart. The edition becomes ``sent`` when
+    nothing is left to try. Raises MailServerUnavailable, releasing the
+    batch, when no connection opens.
     """
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
     should_stop = should_stop or (lambda: False)
@@ -246,19 +413,15 @@ def edition_send(
     if edition.status != Edition.Status.SENDING:
         return report
     _expire_interrupted(edition)
+    digest = DigestMail(edition=edition)
+    transport = transport_for(mail.mailers.default)
     while not report.stopped:
         if should_stop():
             report.stopped = True
             break
         batch = _claim_batch(edition, worker, batch_size)
-        if not batch:
+        if batch is None:
             break
-        _send_batch(edition, batch, worker, should_stop, report)
-    in_progress = Q(status=Delivery.Status.SENDING) | _retry_open()
-    if not edition.deliveries.filter(in_progress).exists():
-        report.finished = bool(
-            Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
-                status=Edition.Status.SENT, finished_at=timezone.now()
-            )
-        )
+        _send_batch(batch, digest, transport, should_stop, report)
+    _finish_if_done(edition, report)
     return report

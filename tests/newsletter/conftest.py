@@ -17,7 +17,7 @@ def _newsletter_settings(settings):
     settings.NEWSLETTER_BATCH_SIZE = 200
     settings.NEWSLETTER_MAX_ATTEMPTS = 3
     settings.NEWSLETTER_RETRY_DELAY = 600
-    settings.NEWSLETTER_CLAIM_TIMEOUT = 900
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 60
     settings.TIME_ZONE = "Europe/London"
     cache.clear()
     yield

@@ -1,3 +1,4 @@
+import io
 import os
 import signal
 from datetime import timedelta
@@ -251,11 +252,12 @@ def test_sigterm_finishes_the_current_mail_and_rerun_completes(recorder, edition
 
 
 # Failures -------------------------------------------------------------------
-def test_refused_mail_is_recorded_and_retried_up_to_the_limit(
+def test_temporarily_refused_mail_is_recorded_and_retried_up_to_the_limit(
     recorder, edition, settings
 ):
     settings.NEWSLETTER_RETRY_DELAY = 0
     make_subscribers(4)
+    recorder.refuse_code = 450  # mailbox busy: refused before hand-over
     recorder.refuse = {"confirmed1@example.com": 2, "confirmed2@example.com": 99}
 
     report = delivery.edition_send(edition=edition, batch_size=10)
@@ -267,14 +269,54 @@ def test_refused_mail_is_recorded_and_retried_up_to_the_limit(
     retried = Delivery.objects.get(subscriber__email="confirmed1@example.com")
     assert (retried.status, retried.attempts) == ("sent", 3)
     failed = Delivery.objects.get(subscriber__email="confirmed2@example.com")
-    assert (failed.status, failed.attempts) == ("failed", 3)
-    assert "No such user" in failed.last_error
+    assert (failed.status, failed.attempts, failed.failure) == (
+        "failed",
+        3,
+        "temporary",
+    )
+    assert failed.retryable is False  # out of tries
+    assert "Busy" in failed.last_error
     edition = Edition.objects.with_delivery_counts().get()
     assert (edition.sent_count, edition.failed_count) == (3, 1)
+    # Counted in mails, not attempts: two mails failed four times in all.
+    assert (report.sent, report.failed, report.to_retry) == (3, 1, 0)
+
+
+def test_permanently_refused_mail_is_failed_and_not_retried(
+    recorder, edition, settings
+):
+    settings.NEWSLETTER_RETRY_DELAY = 0
+    make_subscribers(3)
+    recorder.refuse = {"confirmed1@example.com": 99}  # 550 No such user
+
+    report = delivery.edition_send(edition=edition, batch_size=10)
+
+    assert report.finished
+    assert recorder.refuse == {"confirmed1@example.com": 98}  # tried once
+    failed = Delivery.objects.get(subscriber__email="confirmed1@example.com")
+    assert (failed.status, failed.attempts, failed.failure) == ("failed", 1, "refused")
+    assert failed.retryable is False
+    assert (report.sent, report.failed, report.to_retry) == (2, 1, 0)
+
+
+def test_summary_counts_mails_not_attempts(recorder, edition, settings):
+    settings.NEWSLETTER_RETRY_DELAY = 0
+    make_subscribers(60)
+    recorder.refuse_code = 421
+    recorder.refuse = {f"confirmed{n}@example.com": 99 for n in range(50)}
+    out = io.StringIO()
+
+    call_command("send_newsletter", "--no-create", stdout=out)
+
+    assert recorder.handed_over == 10
+    assert "10 sent, 50 failed, 0 to retry later, 0 skipped (finished" in (
+        out.getvalue()
+    )
 
 
 def test_failed_mail_waits_for_the_retry_delay(recorder, edition, settings, _clock):
     make_subscribers(3)
+    recorder.refuse_code = 451
     recorder.refuse = {"confirmed0@example.com": 1}
 
     delivery.edition_send(edition=edition)

@@ -73,5 +73,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Edition {edition.pk}: {report.sent} sent, {report.failed} failed, "
-                f"{report.skipped} skipped ({state})."
+                f"{report.to_retry} to retry later, {report.skipped} skipped "
+                f"({state}; counted in mails)."
             )
