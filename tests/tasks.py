@@ -7,10 +7,13 @@ the real one, django-tasks-db's DatabaseBackend, with the ``db_tasks``
 fixture: then nothing runs until the test runs the worker.
 """
 
+from unittest import mock
+
 from asgiref.local import Local
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.tasks import task_backends
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -39,8 +42,17 @@ class Queue:
         return list(rows)
 
     def run(self) -> None:
-        """Run every task that is due, in this process, as db_worker does."""
-        Worker(
+        """Run every task that is due, in this process, as db_worker does.
+
+        The worker closes "old" connections between tasks; inside a test's
+        transaction that would close the test's own connection, so not here.
+        """
+        with mock.patch.object(db_worker, "close_old_connections"):
+            self._worker().run()
+
+    @staticmethod
+    def _worker():
+        return Worker(
             queue_names=["default"],
             interval=0,
             batch=True,
@@ -49,4 +61,4 @@ class Queue:
             max_tasks=None,
             worker_id="test-worker",
             excluded_queue_names=[],
-        ).run()
+        )
