@@ -17,6 +17,7 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the system checks)
+        from . import tasks  # noqa: F401 (registers the recurring clock)
 
         post_migrate.connect(
             start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"

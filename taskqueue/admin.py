@@ -24,7 +24,6 @@ class TaskQueueAdmin(DBTaskResultAdmin):
         "state",
         "attempts",
         "run_after_display",
-        "enqueued_at",
         "finished_at",
         "error",
     ]

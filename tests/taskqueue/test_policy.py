@@ -127,7 +127,7 @@ def test_editors_see_the_queue_with_counts_errors_and_the_clock(client, db_tasks
     text = response.text
     assert "Failed <strong>1</strong>" in text
     assert "RuntimeError: The mail server said no" in text
-    assert f"<strong>{newsletter_clock.name}</strong>: last success" in text
+    assert f"<strong>{newsletter_clock.name}</strong> · last success:" in text
     assert "next run" in text and "none waiting" not in text
     assert client.post(f"{QUEUE}add/").status_code == 403  # read-only
 
