@@ -16,8 +16,10 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletter"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the system checks)
-        from . import tasks  # noqa: F401 (registers the recurring clock)
+        from . import (
+            checks,  # noqa: F401 (registers the system checks)
+            tasks,  # noqa: F401 (registers the recurring clock)
+        )
 
         post_migrate.connect(
             start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
