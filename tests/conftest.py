@@ -9,6 +9,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.TASKS = tasks.IMMEDIATE
+    tasks.reset_task_backends(setting="TASKS")
 
 
 @pytest.fixture(autouse=True)
