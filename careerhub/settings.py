@@ -311,6 +311,9 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
 NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
+# Senders per sending process (threads, each with its own database and mail
+# connection; PostgreSQL only). They mostly wait on the network, so they add up.
+NEWSLETTER_SENDER_THREADS = env_int("NEWSLETTER_SENDER_THREADS", 4)
 # In development, print mails with readable bodies (links whole) instead of
 # raw MIME; `check --deploy` refuses it like Django's console backend.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":

@@ -24,6 +24,7 @@ import itertools
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db import connection, connections, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .emails import DigestMail, Recipient
@@ -86,13 +87,14 @@ class SendReport:
 
 @dataclass
 class Batch:
-    """The deliveries one sender holds, and its mails not yet recorded sent."""
+    """The deliveries one sender holds, and its mail not yet recorded sent."""
 
     edition: Edition
     worker: str
     recipients: list[Recipient]
     renewed_at: datetime
-    sent: dict[int, datetime] = field(default_factory=dict)
+    # The last mail handed over and when, until it is recorded as sent.
+    handed_over: tuple[int, datetime] | None = None
 
     @property
     def ids(self) -> list[int]:
@@ -211,6 +213,15 @@ def _take_ids(claimable: QuerySet, size: int) -> list[int]:
     )
 
 
+def _among(ids: list[int]) -> Q:
+    """These rows, with their id range spelled out: PostgreSQL then reads them
+    by index at any list size (with the IN list alone it scans the table
+    while the table is small)."""
+    if not ids:
+        return Q(pk__in=[])
+    return Q(pk__in=ids, pk__gte=min(ids), pk__lte=max(ids))
+
+
 def _claim_batch(edition: Edition, worker: str, size: int) -> Batch | None:
     """Take up to ``size`` deliveries for this sender; None when none are left.
 
@@ -224,11 +235,11 @@ def _claim_batch(edition: Edition, worker: str, size: int) -> Batch | None:
             ids += _take_ids(_claimable_retries(edition, now), size - len(ids))
         if not ids:
             return None
-        Delivery.objects.filter(pk__in=ids, status__in=OPEN).filter(_free(now)).update(
+        Delivery.objects.filter(_among(ids), status__in=OPEN).filter(_free(now)).update(
             claimed_by=worker, claimed_at=now
         )
     rows = (
-        Delivery.objects.filter(pk__in=ids, claimed_by=worker, status__in=OPEN)
+        Delivery.objects.filter(_among(ids), claimed_by=worker, status__in=OPEN)
         .order_by("pk")
         .values_list("pk", "subscriber__email", "subscriber__token", "attempts")
     )
@@ -246,7 +257,7 @@ def _renew_claim(batch: Batch) -> None:
     if now - batch.renewed_at < _lease() / 4:
         return
     Delivery.objects.filter(
-        pk__in=batch.ids, claimed_by=batch.worker, status__in=OPEN
+        _among(batch.ids), claimed_by=batch.worker, status__in=OPEN
     ).update(claimed_at=now)
     batch.renewed_at = now
 
@@ -254,7 +265,7 @@ def _renew_claim(batch: Batch) -> None:
 def _release(batch: Batch) -> None:
     """Hand back what this sender holds and has not tried."""
     Delivery.objects.filter(
-        pk__in=batch.ids, claimed_by=batch.worker, status__in=OPEN
+        _among(batch.ids), claimed_by=batch.worker, status__in=OPEN
     ).update(claimed_by="")
 
 
@@ -262,51 +273,75 @@ def _release(batch: Batch) -> None:
 def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
     """The commit point before a hand-over; True if this mail may go out.
 
-    The same statement records the mails handed over since the last one as
-    ``sent``: one commit per mail.
+    The same statement records the mail handed over before it as ``sent``:
+    one commit per mail. It is SQL written out once, not built by the ORM per
+    mail, because building it cost more than running it.
     """
     now = timezone.now()
-    current = Q(pk=recipient.delivery_id)
+    handed_over = batch.handed_over
+    batch.handed_over = None
+    as_db = connection.ops.adapt_datetimefield_value
+    params = {
+        "current": recipient.delivery_id,
+        "previous": handed_over[0] if handed_over else None,
+        "sent_at": as_db(handed_over[1]) if handed_over else None,
+        "now": as_db(now),
+        "worker": batch.worker,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_SENDING_SQL, params)
+        marked = any(pk == recipient.delivery_id for (pk,) in cursor.fetchall())
+    return marked
 
-    def per_row(name, for_current, for_sent):
-        return Case(
-            When(current, then=for_current),
-            default=for_sent,
-            output_field=Delivery._meta.get_field(name),
+
+def _mark_sending_sql() -> str:
+    """UPDATE ... RETURNING for _mark_sending (PostgreSQL and SQLite).
+
+    Rows are found by primary key only (the current mail, and the previous
+    one when there is one); the current one is marked only if this sender
+    still holds it and its subscriber is still confirmed.
+    """
+    delivery = Delivery._meta.db_table
+    subscriber = Subscriber._meta.db_table
+
+    def per_row(current: str, previous: str) -> str:
+        return f"CASE WHEN id = %(current)s THEN {current} ELSE {previous} END"
+
+    return f"""
+        UPDATE {delivery} SET
+            status = {per_row(f"'{Status.SENDING}'", f"'{Status.SENT}'")},
+            attempts = {per_row("attempts + 1", "attempts")},
+            claimed_at = {per_row("%(now)s", "claimed_at")},
+            claimed_by = {per_row("claimed_by", "''")},
+            failure = {per_row("failure", "''")},
+            last_error = {per_row("last_error", "''")},
+            sent_at = {per_row("sent_at", "%(sent_at)s")}
+        WHERE id IN (%(current)s, %(previous)s) AND (
+            id = %(previous)s OR (
+                claimed_by = %(worker)s
+                AND status IN ('{Status.PENDING}', '{Status.FAILED}')
+                AND EXISTS (
+                    SELECT 1 FROM {subscriber} AS subscriber
+                    WHERE subscriber.id = {delivery}.subscriber_id
+                    AND subscriber.status = '{Subscriber.Status.CONFIRMED}'
+                )
+            )
         )
+        RETURNING id
+    """
 
-    sent = batch.sent
-    updated = Delivery.objects.filter(
-        Q(pk__in=list(sent))
-        | (current & Q(claimed_by=batch.worker, status__in=OPEN) & _still_confirmed())
-    ).update(
-        status=per_row("status", Value(Status.SENDING), Value(Status.SENT)),
-        attempts=per_row("attempts", F("attempts") + 1, F("attempts")),
-        claimed_at=per_row("claimed_at", Value(now), F("claimed_at")),
-        claimed_by=per_row("claimed_by", F("claimed_by"), Value("")),
-        failure=per_row("failure", F("failure"), Value("")),
-        last_error=per_row("last_error", F("last_error"), Value("")),
-        sent_at=Case(
-            *(When(pk=pk, then=Value(at)) for pk, at in sent.items()),
-            default=F("sent_at"),
-        ),
-    )
-    expected = len(sent) + 1
-    sent.clear()
-    if updated == expected:
-        return True
-    # Not marked, or a recorded row has vanished (its subscriber deleted).
-    return Delivery.objects.filter(
-        current, status=Status.SENDING, claimed_by=batch.worker
-    ).exists()
+
+MARK_SENDING_SQL = _mark_sending_sql()
 
 
 def _record_sent(batch: Batch) -> None:
-    for pk, at in batch.sent.items():
+    """Record the last mail handed over, when no next mark will."""
+    if batch.handed_over:
+        pk, at = batch.handed_over
         Delivery.objects.filter(pk=pk).update(
             status=Status.SENT, sent_at=at, claimed_by="", failure="", last_error=""
         )
-    batch.sent.clear()
+    batch.handed_over = None
 
 
 def _record_failure(recipient: Recipient, failure: NotDelivered) -> bool:
@@ -353,7 +388,7 @@ def _send_one(
         report.record_failure(recipient.delivery_id, final=final)
         transport.recover()  # may raise MailServerUnavailable
         return
-    batch.sent[recipient.delivery_id] = timezone.now()
+    batch.handed_over = (recipient.delivery_id, timezone.now())
     report.record_sent(recipient.delivery_id)
 
 
@@ -387,33 +422,15 @@ def _send_batch(
     _release(batch)  # anything left after a stop
 
 
-def edition_send(
-    *,
+def _send_claimed_batches(
     edition: Edition,
-    batch_size: int | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> SendReport:
-    """Send a due edition to its recipients; safe to run in several processes.
-
-    Starting fixes the recipients (one Delivery per confirmed subscriber).
-    The digest is rendered once; deliveries are then claimed in batches and
-    sent over one connection per batch (see the module docstring for how
-    each is recorded). Failures known to have happened before hand-over are
-    retried by later runs up to NEWSLETTER_MAX_ATTEMPTS times,
-    NEWSLETTER_RETRY_DELAY seconds apart. The edition becomes ``sent`` when
-    nothing is left to try. Raises MailServerUnavailable, releasing the
-    batch, when no connection opens.
-    """
-    batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
-    should_stop = should_stop or (lambda: False)
+    digest: DigestMail,
+    batch_size: int,
+    should_stop: Callable[[], bool],
+    report: SendReport,
+) -> None:
+    """One sender: claim a batch, send it, until none is left or asked to stop."""
     worker = _new_worker_id()
-    report = SendReport()
-    _start_sending(edition, timezone.now())
-    edition.refresh_from_db()
-    if edition.status != Edition.Status.SENDING:
-        return report
-    _expire_interrupted(edition)
-    digest = DigestMail(edition=edition)
     transport = transport_for(mail.mailers.default)
     while not report.stopped:
         if should_stop():
@@ -423,5 +440,73 @@ def edition_send(
         if batch is None:
             break
         _send_batch(batch, digest, transport, should_stop, report)
+
+
+def _send_in_threads(count: int, *args, report: SendReport) -> None:
+    """Several senders in this process, each with its own database and mail
+    connections. They wait on the network most of the time, so threads add
+    up; the claims keep them apart exactly as they do separate processes."""
+    reports = [SendReport() for _ in range(count)]
+    errors = []
+
+    def run(own_report):
+        try:
+            _send_claimed_batches(*args, own_report)
+        except Exception as error:  # re-raised below, in the caller's thread
+            errors.append(error)
+        finally:
+            connections.close_all()  # this thread's own
+
+    threads = [threading.Thread(target=run, args=(own,)) for own in reports]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for own in reports:
+        report.sent += own.sent
+        report.skipped += own.skipped
+        report.stopped |= own.stopped
+        report.failed_ids |= own.failed_ids
+        report.retry_ids |= own.retry_ids - report.failed_ids
+    if errors:
+        raise errors[0]
+
+
+def edition_send(
+    *,
+    edition: Edition,
+    batch_size: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    threads: int | None = None,
+) -> SendReport:
+    """Send a due edition to its recipients; safe to run in several processes.
+
+    Starting fixes the recipients (one Delivery per confirmed subscriber).
+    The digest is rendered once; deliveries are then claimed in batches and
+    sent over one connection per batch (see the module docstring for how
+    each is recorded), by ``threads`` senders at once (default
+    NEWSLETTER_SENDER_THREADS; one on SQLite, which has a single writer).
+    Failures known to have happened before hand-over are retried by later
+    runs up to NEWSLETTER_MAX_ATTEMPTS times, NEWSLETTER_RETRY_DELAY seconds
+    apart. The edition becomes ``sent`` when nothing is left to try. Raises
+    MailServerUnavailable, releasing the batch, when no connection opens.
+    """
+    batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
+    should_stop = should_stop or (lambda: False)
+    threads = threads or settings.NEWSLETTER_SENDER_THREADS
+    if not connection.features.has_select_for_update_skip_locked:
+        threads = 1
+    report = SendReport()
+    _start_sending(edition, timezone.now())
+    edition.refresh_from_db()
+    if edition.status != Edition.Status.SENDING:
+        return report
+    _expire_interrupted(edition)
+    digest = DigestMail(edition=edition)
+    args = (edition, digest, batch_size, should_stop)
+    if threads > 1:
+        _send_in_threads(threads, *args, report=report)
+    else:
+        _send_claimed_batches(*args, report)
     _finish_if_done(edition, report)
     return report

@@ -18,6 +18,7 @@ def _newsletter_settings(settings):
     settings.NEWSLETTER_MAX_ATTEMPTS = 3
     settings.NEWSLETTER_RETRY_DELAY = 600
     settings.NEWSLETTER_CLAIM_TIMEOUT = 60
+    settings.NEWSLETTER_SENDER_THREADS = 1  # one sender unless a test says more
     settings.TIME_ZONE = "Europe/London"
     cache.clear()
     yield
