@@ -84,12 +84,12 @@ def processes(sink, tmp_path):
         "PYTHONUNBUFFERED": "1",
     }
 
-    def start(*command):
+    def start(*command, **extra_env):
         log = open(tmp_path / f"process-{len(started)}.log", "w")
         process = subprocess.Popen(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
-            env=env,
+            env={**env, **extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -108,10 +108,10 @@ def processes(sink, tmp_path):
         log.close()
 
 
-def worker(start, name):
+def worker(start, name, **extra_env):
     return start(
         "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2",
-        "--worker-id", name,
+        "--worker-id", name, **extra_env,
     )  # fmt: skip
 
 
@@ -149,7 +149,8 @@ def test_worker_killed_mid_send_then_restarted_mails_nobody_twice(
     start_clock()  # as `migrate` does
     editions.edition_schedule(edition=edition, when=timezone.now())  # Send now
 
-    first = worker(processes, "worker-a")
+    # One sender thread, so exactly one mail can be in flight at the kill.
+    first = worker(processes, "worker-a", NEWSLETTER_SENDER_THREADS="1")
     wait_for(lambda: len(sink.recipients) >= 12, 60, "the first mails")
     first.kill()  # SIGKILL: no chance to tidy up
     first.wait()
