@@ -9,11 +9,13 @@ traceback. It has no retries, and a task whose worker is killed stays
 - bounded retries: a failed task goes back to the queue after
   TASKS_RETRY_DELAY seconds (doubling) until it has run TASKS_MAX_ATTEMPTS
   times; then it stays failed, with its traceback, in the admin;
-- stalled tasks: one still "running" after TASKS_STALE_AFTER seconds lost its
-  worker; it is marked failed (and so retried like any failure);
+- lost tasks: one still "running" after TASKS_STALE_AFTER seconds lost its
+  worker, and so did one an earlier run of a restarting worker's id was
+  running (see management/commands/db_worker.py); it is marked failed, and
+  so retried like any failure;
 - recurring tasks: ``enqueue_once`` keeps at most one waiting run of a task,
-  so a task that enqueues its own next run can neither multiply nor, with
-  the seeding in newsletter/apps.py, die out.
+  so a task that enqueues its own next run can neither multiply nor, as
+  every worker start and every migrate starts it, die out.
 
 Every task in CareerHub re-checks its preconditions when it runs, so running
 one again after a failure or a lost worker is safe.
@@ -98,10 +100,25 @@ def recover_stalled(*, now: datetime | None = None) -> int:
         status=TaskResultStatus.RUNNING,
         started_at__lt=now - timedelta(seconds=settings.TASKS_STALE_AFTER),
     )
-    ids = list(stalled.values_list("pk", flat=True))
+    return _fail_as_lost(stalled, list(stalled.values_list("pk", flat=True)), now)
+
+
+def recover_lost_by(worker_id: str, *, now: datetime | None = None) -> int:
+    """At a worker's start: what an earlier run of the same worker id was
+    running when it died (one worker id never runs twice at once)."""
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    ids = [
+        pk
+        for pk, worker_ids in running.values_list("pk", "worker_ids")
+        if worker_ids and worker_ids[-1] == worker_id
+    ]
+    return _fail_as_lost(running, ids, now or timezone.now())
+
+
+def _fail_as_lost(running, ids: list, now: datetime) -> int:
     if not ids:
         return 0
-    changed = stalled.filter(pk__in=ids).update(
+    changed = running.filter(pk__in=ids).update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
         exception_class_path=WORKER_LOST,

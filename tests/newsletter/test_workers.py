@@ -85,7 +85,8 @@ def processes(sink, tmp_path):
     }
 
     def start(*command, **extra_env):
-        log = open(tmp_path / f"process-{len(started)}.log", "w")
+        log_path = tmp_path / f"process-{len(started)}.log"
+        log = open(log_path, "w")
         process = subprocess.Popen(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
@@ -93,6 +94,7 @@ def processes(sink, tmp_path):
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        process.log_path = log_path
         started.append((process, log))
         return process
 
@@ -113,6 +115,10 @@ def worker(start, name, **extra_env):
         "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2",
         "--worker-id", name, **extra_env,
     )  # fmt: skip
+
+
+def taking_tasks(process):
+    return "Starting worker" in process.log_path.read_text()
 
 
 def wait_for(condition, timeout, what):
@@ -149,15 +155,22 @@ def test_worker_killed_mid_send_then_restarted_mails_nobody_twice(
     start_clock()  # as `migrate` does
     editions.edition_schedule(edition=edition, when=timezone.now())  # Send now
 
-    # One sender thread, so exactly one mail can be in flight at the kill.
-    first = worker(processes, "worker-a", NEWSLETTER_SENDER_THREADS="1")
+    # One sender thread, so exactly one mail can be in flight at the kill, and
+    # one long slice, so the kill comes in the middle of a task.
+    first = worker(
+        processes,
+        "worker-a",
+        NEWSLETTER_SENDER_THREADS="1",
+        NEWSLETTER_SEND_SLICE_SECONDS="60",
+    )
     wait_for(lambda: len(sink.recipients) >= 12, 60, "the first mails")
     first.kill()  # SIGKILL: no chance to tidy up
     first.wait()
     received_at_kill = len(sink.recipients)
     assert received_at_kill < len(everyone)  # it really was in the middle
+    (lost,) = DBTaskResult.objects.filter(status="RUNNING")  # and of a task
 
-    worker(processes, "worker-b")
+    restarted = worker(processes, "worker-a")  # the same worker, restarted
     wait_for(lambda: edition_is_sent(edition), 90, "the edition to be sent")
 
     received = Counter(sink.recipients)
@@ -173,16 +186,17 @@ def test_worker_killed_mid_send_then_restarted_mails_nobody_twice(
     assert len(failed) <= 1
     sent = Delivery.objects.filter(edition=edition, status="sent").count()
     assert sent + len(failed) == len(everyone)
-    # The task the killed worker was running was recovered, not left running.
-    wait_for(
-        lambda: (
-            not DBTaskResult.objects.filter(
-                task_path=send_edition.module_path, status="RUNNING"
-            ).exists()
-        ),
-        30,
-        "the lost task to be recovered",
-    )
+
+    # The task the killed worker was running was put back when it restarted
+    # and run again (a second time by worker-a), not left "running".
+    def killed_task_ran_again():
+        lost.refresh_from_db()
+        return lost.worker_ids == ["worker-a", "worker-a"] and lost.status == (
+            "SUCCESSFUL"
+        )
+
+    wait_for(killed_task_ran_again, 30, "the lost task to run again")
+    assert restarted.poll() is None
 
 
 def test_two_workers_and_a_cron_run_at_once_send_each_mail_once(
@@ -191,11 +205,12 @@ def test_two_workers_and_a_cron_run_at_once_send_each_mail_once(
     sink.pause = 0.02
     everyone = confirmed_subscribers(60)
     edition = EditionFactory(articles=[ArticleFactory()])
+    workers = [worker(processes, "worker-a"), worker(processes, "worker-b")]
+    wait_for(lambda: all(map(taking_tasks, workers)), 60, "both workers to start")
+
     # "Send now" pressed twice, so both workers start on it at once.
     editions.edition_schedule(edition=edition, when=timezone.now())
     send_edition.enqueue(edition_id=edition.pk)
-
-    workers = [worker(processes, "worker-a"), worker(processes, "worker-b")]
     cron = processes("send_newsletter", "--no-create")
     assert cron.wait(timeout=60) == 0
     wait_for(lambda: edition_is_sent(edition), 60, "the edition to be sent")

@@ -136,3 +136,33 @@ def test_staff_without_the_permission_cannot_see_the_queue(client):
     client.force_login(UserFactory(is_staff=True))
 
     assert client.get(QUEUE).status_code == 403
+
+
+# A worker starting ----------------------------------------------------------------
+def test_restarted_worker_puts_back_what_it_was_running_when_killed(
+    db_tasks, retry_settings
+):
+    from taskqueue.management.commands.db_worker import Command
+
+    mine = _running_since(NOW - timedelta(seconds=5))
+    DBTaskResult.objects.filter(pk=mine.pk).update(worker_ids=["host-1"])
+    other = _running_since(NOW - timedelta(seconds=5))
+    DBTaskResult.objects.filter(pk=other.pk).update(worker_ids=["host-2"])
+
+    with time_machine.travel(NOW, tick=False):
+        Command().start_up("host-1")
+
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.status, mine.exception_class_path) == ("READY", policy.WORKER_LOST)
+    assert other.status == "RUNNING"  # another worker's: it may be alive
+
+
+def test_worker_start_starts_the_recurring_clock_once(db_tasks):
+    from newsletter.tasks import newsletter_clock
+    from taskqueue.management.commands.db_worker import Command
+
+    Command().start_up("host-1")
+    Command().start_up("host-2")
+
+    assert [row.status for row in db_tasks.rows(newsletter_clock)] == ["READY"]
