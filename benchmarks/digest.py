@@ -179,11 +179,11 @@ def table_stats() -> dict[str, int]:
         )
         (commits,) = cursor.fetchone()
         cursor.execute(
-            "SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0)"
+            "SELECT relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
             " FROM pg_stat_user_tables"
         )
-        (rows,) = cursor.fetchone()
-    return {"commits": commits, "rows": int(rows)}
+        tables = dict(cursor.fetchall())
+    return {"commits": commits, "tables": tables}
 
 
 def settled_stats() -> dict[str, int]:
@@ -304,7 +304,11 @@ def main() -> None:
 
     mails = result["sent"]
     commits = after["commits"] - before["commits"]
-    rows = after["rows"] - before["rows"]
+    rows_by_table = {
+        table: after["tables"][table] - before["tables"].get(table, 0)
+        for table in after["tables"]
+    }
+    rows = sum(rows_by_table.values())
     print()
     print(f"Claim query (EXPLAIN ANALYZE, half of {count:,} still to send):")
     print("  " + plan.replace("\n", "\n  "))
@@ -316,6 +320,9 @@ def main() -> None:
     print(f"sender CPU per mail    {result['cpu'] * 1000 / mails:>12.2f} ms")
     print(f"commits per mail       {commits / mails:>12.3f}")
     print(f"DB rows read per mail  {rows / mails:>12.2f}  (pg_stat_user_tables)")
+    for table, read in sorted(rows_by_table.items(), key=lambda item: -item[1]):
+        if read:
+            print(f"  {table:<21}{read / mails:>12.2f}")
     print(f"sender peak RSS        {result['peak_mb']:>12.0f} MB")
     print(f"duplicates             {duplicates:>12,}")
     print(f"missing                {missing:>12,}")
