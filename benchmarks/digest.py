@@ -278,11 +278,15 @@ def main() -> None:
         sender = spawn.Process(
             target=run_sender, args=(environ, edition.pk, sender_end)
         )
-        started = time.perf_counter()
         sender.start()
+        print("  sender started: fixing the recipients ...", flush=True)
+        first_mail = None
         while sender.is_alive():
             sender.join(5)
-            progress("mails received", received_count.value, confirmed, started)
+            if received_count.value and first_mail is None:
+                first_mail = time.perf_counter() - 5  # about when it began
+            if first_mail is not None:
+                progress("mails received", received_count.value, confirmed, first_mail)
         result = sender_results.recv()
         after = settled_stats()
 
