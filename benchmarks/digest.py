@@ -317,7 +317,14 @@ def main() -> None:
     print(f"Claim query (EXPLAIN ANALYZE, half of {count:,} still to send):")
     print("  " + plan.replace("\n", "\n  "))
     print()
+    from django.conf import settings
+
     print(f"subscribers            {count:>12,}")
+    print(f"sender threads         {settings.NEWSLETTER_SENDER_THREADS:>12}")
+    print(
+        f"machine load (1 min)   {os.getloadavg()[0]:>12.1f}"
+        f"  (of {os.cpu_count()} CPUs)"
+    )
     print(f"mails sent             {mails:>12,}  (failed {result['failed']})")
     print(f"mails/s                {mails / result['wall']:>12,.0f}")
     print(f"wall time              {result['wall']:>12.1f} s")
