@@ -52,7 +52,7 @@ def run_sink(port, ready, stop, received_count, results):
     ready.set()
     stop.wait()
     controller.stop()
-    results.send((received, links))
+    results.send((received, links, time.process_time()))
 
 
 def free_port() -> int:
@@ -291,7 +291,7 @@ def main() -> None:
         after = settled_stats()
 
         stop.set()
-        received, links = sink_results.recv()
+        received, links, sink_cpu = sink_results.recv()
         sink.join()
 
         from newsletter.models import Subscriber
@@ -329,6 +329,7 @@ def main() -> None:
     print(f"mails/s                {mails / result['wall']:>12,.0f}")
     print(f"wall time              {result['wall']:>12.1f} s")
     print(f"sender CPU per mail    {result['cpu'] * 1000 / mails:>12.2f} ms")
+    print(f"sink CPU per mail      {sink_cpu * 1000 / mails:>12.2f} ms  (aiosmtpd)")
     print(f"commits per mail       {commits / mails:>12.3f}")
     print(f"DB rows read per mail  {rows / mails:>12.2f}  (pg_stat_user_tables)")
     for table, read in sorted(rows_by_table.items(), key=lambda item: -item[1]):
