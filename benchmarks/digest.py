@@ -52,7 +52,7 @@ def run_sink(port, ready, stop, received_count, results):
     ready.set()
     stop.wait()
     controller.stop()
-    results.send((received, links))
+    results.send((received, links, time.process_time()))
 
 
 def free_port() -> int:
@@ -179,11 +179,11 @@ def table_stats() -> dict[str, int]:
         )
         (commits,) = cursor.fetchone()
         cursor.execute(
-            "SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0)"
+            "SELECT relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
             " FROM pg_stat_user_tables"
         )
-        (rows,) = cursor.fetchone()
-    return {"commits": commits, "rows": int(rows)}
+        tables = dict(cursor.fetchall())
+    return {"commits": commits, "tables": tables}
 
 
 def settled_stats() -> dict[str, int]:
@@ -278,16 +278,20 @@ def main() -> None:
         sender = spawn.Process(
             target=run_sender, args=(environ, edition.pk, sender_end)
         )
-        started = time.perf_counter()
         sender.start()
+        print("  sender started: fixing the recipients ...", flush=True)
+        first_mail = None
         while sender.is_alive():
             sender.join(5)
-            progress("mails received", received_count.value, confirmed, started)
+            if received_count.value and first_mail is None:
+                first_mail = time.perf_counter() - 5  # about when it began
+            if first_mail is not None:
+                progress("mails received", received_count.value, confirmed, first_mail)
         result = sender_results.recv()
         after = settled_stats()
 
         stop.set()
-        received, links = sink_results.recv()
+        received, links, sink_cpu = sink_results.recv()
         sink.join()
 
         from newsletter.models import Subscriber
@@ -304,18 +308,33 @@ def main() -> None:
 
     mails = result["sent"]
     commits = after["commits"] - before["commits"]
-    rows = after["rows"] - before["rows"]
+    rows_by_table = {
+        table: after["tables"][table] - before["tables"].get(table, 0)
+        for table in after["tables"]
+    }
+    rows = sum(rows_by_table.values())
     print()
     print(f"Claim query (EXPLAIN ANALYZE, half of {count:,} still to send):")
     print("  " + plan.replace("\n", "\n  "))
     print()
+    from django.conf import settings
+
     print(f"subscribers            {count:>12,}")
+    print(f"sender threads         {settings.NEWSLETTER_SENDER_THREADS:>12}")
+    print(
+        f"machine load (1 min)   {os.getloadavg()[0]:>12.1f}"
+        f"  (of {os.cpu_count()} CPUs)"
+    )
     print(f"mails sent             {mails:>12,}  (failed {result['failed']})")
     print(f"mails/s                {mails / result['wall']:>12,.0f}")
     print(f"wall time              {result['wall']:>12.1f} s")
     print(f"sender CPU per mail    {result['cpu'] * 1000 / mails:>12.2f} ms")
+    print(f"sink CPU per mail      {sink_cpu * 1000 / mails:>12.2f} ms  (aiosmtpd)")
     print(f"commits per mail       {commits / mails:>12.3f}")
     print(f"DB rows read per mail  {rows / mails:>12.2f}  (pg_stat_user_tables)")
+    for table, read in sorted(rows_by_table.items(), key=lambda item: -item[1]):
+        if read:
+            print(f"  {table:<21}{read / mails:>12.2f}")
     print(f"sender peak RSS        {result['peak_mb']:>12.0f} MB")
     print(f"duplicates             {duplicates:>12,}")
     print(f"missing                {missing:>12,}")

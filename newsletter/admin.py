@@ -372,8 +372,8 @@ class EditionAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: who got which edition, and why a mail failed."""
 
-    list_display = ["edition", "subscriber", "status", "attempts", "sent_at"]
-    list_filter = ["status", "retryable", "edition"]
+    list_display = ["edition", "subscriber", "status", "failure", "attempts", "sent_at"]
+    list_filter = ["status", "failure", "retryable", "edition"]
     search_fields = ["subscriber__email"]
     list_select_related = ["edition", "subscriber"]
     show_full_result_count = False

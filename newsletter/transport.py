@@ -129,9 +129,9 @@ class SMTPTransport(BackendTransport):
     def send(self, mail: DigestMail, recipient: Recipient) -> None:
         try:
             address = self.address(recipient.email)
-        except ValueError as error:
+            data = mail.as_bytes(recipient, address=address)
+        except ValueError as error:  # an address no mail server could take
             raise NotDelivered(Failure.REFUSED, error) from error
-        data = mail.as_bytes(recipient, address=address)
         connection = self.mailer.connection
         try:
             expect(connection.mail(self.sender), 250)

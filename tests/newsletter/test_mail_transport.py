@@ -14,7 +14,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
-from newsletter.checks import check_no_development_mailer
+from newsletter.checks import check_lease_outlasts_a_mail, check_no_development_mailer
 from newsletter.models import Subscriber
 from newsletter.tasks import send_confirmation
 from tests.factories import NOW, SubscriberFactory
@@ -175,3 +175,13 @@ def test_console_mail_url_prints_readable_mails(monkeypatch):
     mailers = runpy.run_path(str(SETTINGS_FILE))["MAILERS"]
 
     assert mailers["default"]["BACKEND"] == READABLE_CONSOLE
+
+
+def test_a_lease_shorter_than_three_mail_timeouts_is_refused(settings):
+    settings.MAILERS = {"default": smtp(2525, 30)}
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 60
+    (error,) = check_lease_outlasts_a_mail(None)
+    assert error.id == "newsletter.E002"
+
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 90
+    assert check_lease_outlasts_a_mail(None) == []

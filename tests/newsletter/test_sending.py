@@ -230,6 +230,53 @@ def test_a_mail_interrupted_before_leaving_is_not_retried(
     )
 
 
+def test_a_dead_senders_batch_is_taken_over_after_about_a_minute(
+    recorder, edition, settings, _clock
+):
+    assert settings.NEWSLETTER_CLAIM_TIMEOUT == 60
+    make_subscribers(10)
+    recorder.kill_at = 3  # mail 3 left; the sender died before noting it
+
+    with pytest.raises(SimulatedKill):
+        delivery.edition_send(edition=edition, batch_size=10)
+    recorder.kill_at = None
+    _clock.shift(timedelta(seconds=59))
+    early = delivery.edition_send(edition=edition, batch_size=10)
+    assert early.sent == 0  # the dead sender's lease still holds
+    _clock.shift(timedelta(seconds=2))
+    late = delivery.edition_send(edition=edition, batch_size=10)
+
+    assert late.sent == 7
+    assert_each_mailed_once(recorder)
+    interrupted = Delivery.objects.get(status="failed")
+    assert (interrupted.failure, interrupted.retryable) == ("unknown", False)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_a_slow_sender_renews_its_lease_and_keeps_its_batch(
+    recorder, edition, settings, _clock
+):
+    """Minutes pass while one sender works through its batch (a slow mail
+    server); another sender started meanwhile takes none of it."""
+    make_subscribers(8)
+    others = []
+
+    def time_passes_and_another_sender_starts(number):
+        _clock.shift(timedelta(seconds=45))
+        if number == 4:
+            recorder.after_send = None
+            others.append(delivery.edition_send(edition=edition, batch_size=8))
+            recorder.after_send = time_passes_and_another_sender_starts
+
+    recorder.after_send = time_passes_and_another_sender_starts
+    report = delivery.edition_send(edition=edition, batch_size=8)
+
+    assert report.sent == 8
+    assert others[0].sent == 0
+    assert_each_mailed_once(recorder)
+
+
 def test_sigterm_finishes_the_current_mail_and_rerun_completes(recorder, edition):
     make_subscribers(30)
 

@@ -73,7 +73,7 @@ def processes(sink, tmp_path):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
         f"{db['PORT']}/{db['NAME']}",
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}?tls=0",
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}?tls=0&timeout=0.5",
         "SITE_URL": "https://careerhub.example",
         "NEWSLETTER_BATCH_SIZE": "5",
         "NEWSLETTER_CLAIM_TIMEOUT": "2",
