@@ -125,10 +125,12 @@ class SubscriberAdmin(admin.ModelAdmin):
             for subscriber in queryset
         )
         self.message_user(
-            request,
-            f"{queued} confirmation email(s) queued; they go out within seconds. "
-            "Subscribers not pending were skipped.",
+            request, f"{queued} confirmation email(s) queued; they go out in seconds."
         )
+        if queued < len(queryset):
+            self.message_user(
+                request, "Subscribers not pending were left alone.", messages.WARNING
+            )
 
     @admin.action(
         description="Unsubscribe selected subscribers", permissions=["change"]
