@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint format bench check-deploy clean python
+.PHONY: run test test-e2e lint format bench bench-digest check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -34,8 +34,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_editor --port $(PORT)
-	@echo "Mail sent by the site is printed in this terminal."
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Starting the web server and a task worker (deploy/Procfile.dev); mail the"
+	@echo "site sends is printed in this terminal. Ctrl-C stops both."
+	PYTHONUNBUFFERED=1 PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f deploy/Procfile.dev -d . start -p $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -53,6 +55,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
+
+# One digest to N subscribers over SMTP to a local sink (PostgreSQL: DATABASE_URL).
+SUBSCRIBERS ?= 10000 100000
+bench-digest: $(STAMP)
+	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n || exit 1; done
 
 check-deploy: $(STAMP)
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=careerhub.example \

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .images import PHOTO_WIDTHS, delete_renditions, make_renditions
+from .images import delete_renditions
 from .models import Article, Author
 
 
@@ -78,12 +78,7 @@ def article_save(
     else:
         article.save()
     if cover_changed:
-        old = article.cover_renditions
-        article.cover_renditions = (
-            make_renditions(article.cover_image.name) if article.cover_image else {}
-        )
-        article.save(update_fields=["cover_renditions"])
-        transaction.on_commit(lambda: delete_renditions(old))
+        _replace_renditions(article, "cover", article.cover_image, "cover_renditions")
     return article
 
 
@@ -92,12 +87,20 @@ def author_save(*, author: Author, photo_changed: bool = False) -> Author:
     """Save an author; a new or removed photo gets its renditions made or removed."""
     author.save()
     if photo_changed:
-        old = author.photo_renditions
-        author.photo_renditions = (
-            make_renditions(author.photo.name, widths=PHOTO_WIDTHS)
-            if author.photo
-            else {}
-        )
-        author.save(update_fields=["photo_renditions"])
-        transaction.on_commit(lambda: delete_renditions(old))
+        _replace_renditions(author, "photo", author.photo, "photo_renditions")
     return author
+
+
+def _replace_renditions(obj, kind: str, image, renditions_field: str) -> None:
+    """Drop the old image's renditions and have the worker make the new ones.
+
+    Pages show the uploaded image itself until the task has run.
+    """
+    from .tasks import make_image_renditions  # tasks.py builds on the models
+
+    old = getattr(obj, renditions_field)
+    setattr(obj, renditions_field, {})
+    obj.save(update_fields=[renditions_field])
+    transaction.on_commit(lambda: delete_renditions(old))
+    if image:
+        make_image_renditions.enqueue(kind=kind, pk=obj.pk, name=image.name)

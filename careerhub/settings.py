@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "axes",
+    # Before django_tasks_db: its task queue admin replaces the package's.
+    "taskqueue",
+    "django_tasks_db",
     "articles",
     "newsletter",
     # After django.contrib.admin: mends the registered admin classes.
@@ -346,24 +349,43 @@ NEWSLETTER_SEND_TIME = os.environ.get("NEWSLETTER_SEND_TIME", "08:00")
 NEWSLETTER_REVIEW_MINUTES = env_int("NEWSLETTER_REVIEW_MINUTES", 60)
 NEWSLETTER_SKIP_EMPTY_WEEKS = env_bool("NEWSLETTER_SKIP_EMPTY_WEEKS", True)
 # Sending: mails per batch (one connection each), tries per mail, seconds
-# between tries, and seconds after which another sender may take over a
-# batch whose sender has vanished.
+# between tries, and the senders' lease in seconds: a sender renews its
+# batch's claim while it works, and another takes the batch over once the
+# claim is this old (so a dead sender delays its batch about a minute). Keep
+# it well above the mail server timeout.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
-NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 900)
-# Confirmation mails are sent while the reader waits: same transport as
-# "default", with a shorter timeout (seconds, per network operation).
-NEWSLETTER_SIGNUP_MAIL_TIMEOUT = float(
-    os.environ.get("NEWSLETTER_SIGNUP_MAIL_TIMEOUT", "3")
-)
+NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
+# Senders per sending process (threads, each with its own database and mail
+# connection; PostgreSQL only). They mostly wait on the network, so they add up.
+NEWSLETTER_SENDER_THREADS = env_int("NEWSLETTER_SENDER_THREADS", 4)
 # In development, print mails with readable bodies (links whole) instead of
 # raw MIME; `check --deploy` refuses it like Django's console backend.
 if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     MAILERS["default"] = {"BACKEND": "careerhub.console_mail.ReadableConsoleBackend"}
-_signup_options = dict(MAILERS["default"].get("OPTIONS", {}))
-if "timeout" in _signup_options:  # SMTP: the only backend with a timeout
-    _signup_options["timeout"] = min(
-        _signup_options["timeout"], NEWSLETTER_SIGNUP_MAIL_TIMEOUT
-    )
-MAILERS["newsletter_signup"] = {**MAILERS["default"], "OPTIONS": _signup_options}
+
+# ---------------------------------------------------------------------------
+# Background tasks (Django's tasks framework; see README.md, "Background work")
+# ---------------------------------------------------------------------------
+# Tasks are rows in the database; `manage.py db_worker` runs them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+# Runs of a failing task (the first included) before it stays failed, and the
+# wait before the first retry (doubled before each next one).
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 3)
+TASKS_RETRY_DELAY = env_int("TASKS_RETRY_DELAY", 60)
+# A task still "running" after this many seconds lost its worker (killed or
+# crashed): it is marked failed and retried. Every task here is shorter.
+TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 300)
+# Seconds between runs of the newsletter clock (creates the weekly edition,
+# sends what is due, recovers stalled tasks), and the longest one sending
+# task runs before it hands over to a fresh one (other tasks get a turn).
+NEWSLETTER_CLOCK_SECONDS = env_int("NEWSLETTER_CLOCK_SECONDS", 60)
+NEWSLETTER_SEND_SLICE_SECONDS = env_int("NEWSLETTER_SEND_SLICE_SECONDS", 30)
+# The worker logs each task's start and end once (Django's "django" logger
+# would print them a second time in development).
+LOGGING["loggers"] = {
+    "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False}
+}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from . import services
+from . import editions, emails, subscribers
 from .models import Delivery, Edition, EditionArticle, Subscriber
 
 CSV_COLUMNS = [
@@ -120,18 +120,16 @@ class SubscriberAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def resend_confirmation(self, request, queryset):
-        pending = queryset.filter(status=Subscriber.Status.PENDING)
-        sent = sum(
-            services.subscriber_send_confirmation(subscriber=subscriber, force=True)
-            for subscriber in pending
+        queued = sum(
+            subscribers.subscriber_resend_confirmation(subscriber=subscriber)
+            for subscriber in queryset
         )
-        failed = pending.count() - sent
-        self.message_user(request, f"Sent {sent} confirmation email(s).")
-        if failed:
+        self.message_user(
+            request, f"{queued} confirmation email(s) queued; they go out in seconds."
+        )
+        if queued < len(queryset):
             self.message_user(
-                request,
-                f"{failed} could not be sent; see the server log.",
-                messages.WARNING,
+                request, "Subscribers not pending were left alone.", messages.WARNING
             )
 
     @admin.action(
@@ -139,7 +137,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     )
     def unsubscribe(self, request, queryset):
         changed = sum(
-            services.subscriber_unsubscribe(
+            subscribers.subscriber_unsubscribe(
                 subscriber=subscriber, method=Subscriber.UnsubscribeMethod.ADMIN
             )
             for subscriber in queryset
@@ -245,12 +243,12 @@ class EditionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.status = (
-                Edition.Status.SCHEDULED if obj.scheduled_for else Edition.Status.DRAFT
-            )
+            obj.status = Edition.Status.DRAFT
             obj.save()
+            if obj.scheduled_for:
+                editions.edition_schedule(edition=obj, when=obj.scheduled_for)
             return
-        if not services.edition_update(
+        if not editions.edition_update(
             edition=obj,
             subject=obj.subject,
             intro=obj.intro,
@@ -297,9 +295,9 @@ class EditionAdmin(admin.ModelAdmin):
     @csp_override(PREVIEW_CSP)
     def preview_view(self, request, pk):
         edition = self._edition_or_403(request, pk, change=False)
-        _, html = services.edition_render(edition=edition)
+        _, html = emails.edition_render(edition=edition)
         sample = reverse("newsletter:unsubscribe", kwargs={"token": "preview"})
-        html = html.replace(services.UNSUBSCRIBE_PLACEHOLDER, sample)
+        html = html.replace(emails.UNSUBSCRIBE_PLACEHOLDER, sample)
         return HttpResponse(html)
 
     def send_test_view(self, request, pk):
@@ -324,7 +322,7 @@ class EditionAdmin(admin.ModelAdmin):
             )
             return
         try:
-            services.edition_send_test(edition=edition, to=request.user.email)
+            editions.edition_send_test(edition=edition, to=request.user.email)
         except Exception as error:  # the mail server's answer, shown to the editor
             self.message_user(
                 request, f"The test could not be sent: {error}", messages.ERROR
@@ -334,20 +332,20 @@ class EditionAdmin(admin.ModelAdmin):
             request, f"Sent a test of “{edition}” to {request.user.email}."
         )
 
-    def _send_now(self, request, editions):
+    def _send_now(self, request, chosen):
         now = timezone.now()
         scheduled = [
             edition
-            for edition in editions
-            if services.edition_schedule(edition=edition, when=now)
+            for edition in chosen
+            if editions.edition_schedule(edition=edition, when=now)
         ]
         if scheduled:
             self.message_user(
                 request,
-                f"{len(scheduled)} edition(s) will go out with the next "
-                "send_newsletter run (every few minutes).",
+                f"{len(scheduled)} edition(s) queued for sending; the first mails "
+                "go out within seconds (see Delivery counts).",
             )
-        if len(scheduled) < len(editions):
+        if len(scheduled) < len(chosen):
             self.message_user(
                 request,
                 "Editions already sending or sent were left alone.",
@@ -366,7 +364,7 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.action(description="Unschedule (back to draft)", permissions=["change"])
     def unschedule(self, request, queryset):
         changed = sum(
-            services.edition_schedule(edition=edition, when=None)
+            editions.edition_schedule(edition=edition, when=None)
             for edition in queryset
         )
         self.message_user(request, f"{changed} edition(s) back to draft.")
@@ -376,8 +374,8 @@ class EditionAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: who got which edition, and why a mail failed."""
 
-    list_display = ["edition", "subscriber", "status", "attempts", "sent_at"]
-    list_filter = ["status", "retryable", "edition"]
+    list_display = ["edition", "subscriber", "status", "failure", "attempts", "sent_at"]
+    list_filter = ["status", "failure", "retryable", "edition"]
     search_fields = ["subscriber__email"]
     list_select_related = ["edition", "subscriber"]
     show_full_result_count = False

@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def start_newsletter_clock(sender, using="default", **kwargs):
+    """After every migrate (each deploy, each `make run`), make sure the
+    newsletter clock has a waiting run; idempotent (see taskqueue.policy)."""
+    from .tasks import start_clock
+
+    if using == "default":
+        start_clock()
 
 
 class NewsletterConfig(AppConfig):
@@ -6,4 +16,11 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletter"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import (
+            checks,  # noqa: F401 (registers the system checks)
+            tasks,  # noqa: F401 (registers the recurring clock)
+        )
+
+        post_migrate.connect(
+            start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
+        )

@@ -18,3 +18,22 @@ def check_no_development_mailer(app_configs, **kwargs):
             id="newsletter.E001",
         )
     ]
+
+
+@register(Tags.mail)
+def check_lease_outlasts_a_mail(app_configs, **kwargs):
+    """A sender renews its lease between mails; one mail must not outlast it,
+    or another sender would take over (and record as unknown) a mail still
+    being handed over."""
+    timeout = settings.MAILERS.get("default", {}).get("OPTIONS", {}).get("timeout")
+    lease = settings.NEWSLETTER_CLAIM_TIMEOUT
+    if timeout is None or lease >= 3 * timeout:
+        return []
+    return [
+        Error(
+            f"NEWSLETTER_CLAIM_TIMEOUT ({lease} s) is less than three times the "
+            f"mail server timeout ({timeout} s).",
+            hint="Raise NEWSLETTER_CLAIM_TIMEOUT or lower the timeout in EMAIL_URL.",
+            id="newsletter.E002",
+        )
+    ]

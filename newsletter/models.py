@@ -254,16 +254,36 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="deliveries"
     )
+
+    class Failure(models.TextChoices):
+        TEMPORARY = "temporary", "Temporary (not handed over; retried)"
+        REFUSED = "refused", "Refused by the mail server (5xx; not retried)"
+        UNKNOWN = "unknown", "Outcome unknown (may have gone out; not retried)"
+
     status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     retryable = models.BooleanField(
         default=True,
-        help_text="False when a sender stopped in the middle of sending this mail: "
-        "it may have gone out, and retrying could mail the subscriber twice.",
+        help_text="False once the mail must not be tried again: refused for good, "
+        "out of tries, or its outcome is unknown (retrying could mail the "
+        "subscriber twice).",
+    )
+    failure = models.CharField(
+        max_length=9,
+        choices=Failure,
+        blank=True,
+        help_text="Why the last try failed. Unknown: the mail server had the mail "
+        "when the connection broke or the sender stopped, so it may have gone out.",
     )
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the sender holding this delivery last renewed its claim "
+        "(or last tried it). Another sender takes it over once the claim is older "
+        "than NEWSLETTER_CLAIM_TIMEOUT seconds.",
+    )
     claimed_by = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -275,6 +295,18 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["edition", "status"], name="newsletter_delivery_todo"),
+            # The senders' claim queries read only the rows they may take, so
+            # their cost per mail does not grow with the list.
+            models.Index(
+                fields=["edition", "id"],
+                name="newsletter_delivery_pending",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["edition", "claimed_at"],
+                name="newsletter_delivery_retry",
+                condition=Q(status="failed", retryable=True),
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.views import PublicPageMixin
 
-from . import ratelimit, services, tokens
+from . import ratelimit, subscribers, tokens
 from .forms import SignupForm
 from .models import Edition, Subscriber
 
@@ -64,7 +64,7 @@ class SignupView(PublicPageMixin, View):
             return _private(
                 render(request, self.template_name, {"form": form}, status=400)
             )
-        services.subscriber_signup(
+        subscribers.subscriber_signup(
             email=form.cleaned_data["email"],
             source=form.cleaned_data["source"],
             consent_version=form.cleaned_data["consent_version"],
@@ -91,7 +91,7 @@ class ConfirmView(View):
 
     def post(self, request, token):
         link = tokens.read_confirmation_token(token)
-        if link.state is tokens.LinkState.READY and services.subscriber_confirm(
+        if link.state is tokens.LinkState.READY and subscribers.subscriber_confirm(
             subscriber=link.subscriber, issued_at=link.issued_at
         ):
             return self.respond(request, link, just_confirmed=True)
@@ -124,7 +124,7 @@ class UnsubscribeView(View):
         subscriber = tokens.subscriber_for_unsubscribe_token(token)
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         if subscriber is not None:
-            services.subscriber_unsubscribe(
+            subscribers.subscriber_unsubscribe(
                 subscriber=subscriber,
                 method=Subscriber.UnsubscribeMethod.ONE_CLICK
                 if one_click

@@ -1,5 +1,16 @@
 import pytest
 
+from tests import tasks
+
+
+def pytest_configure(config):
+    # Before the test database exists: tasks run at once unless a test asks
+    # for the real queue (the db_tasks fixture). See tests/tasks.py.
+    from django.conf import settings
+
+    settings.TASKS = tasks.IMMEDIATE
+    tasks.reset_task_backends(setting="TASKS")
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -21,3 +32,10 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture
 def is_postgres(settings):
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """The real task queue (django-tasks-db): enqueued tasks wait for a worker."""
+    settings.TASKS = tasks.DATABASE
+    return tasks.Queue()

@@ -297,12 +297,12 @@ def test_article_page_serves_srcset_and_sizes(editor_client, author, client):
 def test_renditions_are_remade_only_when_the_image_changes(
     editor_client, author, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from articles import services
+    from articles import images
 
     calls = []
-    real = services.make_renditions
+    real = images.make_renditions
     monkeypatch.setattr(
-        services,
+        images,
         "make_renditions",
         lambda name, **kw: calls.append(name) or real(name, **kw),
     )

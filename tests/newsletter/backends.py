@@ -22,8 +22,10 @@ class Recorder:
     # Die when handing over mail number N (1-based): before or after it left.
     kill_at: int | None = None
     kill_after_delivery: bool = True
-    # Addresses whose mails the server refuses (a 550), and how many times.
+    # Addresses whose mails the server refuses, how many times, and with what
+    # reply: 550 (no such user, final) or a 4xx (try again later).
     refuse: dict[str, int] = field(default_factory=dict)
+    refuse_code: int = 550
     down: bool = False
     after_send: Callable[[int], None] | None = None
     handed_over: int = 0
@@ -51,7 +53,10 @@ class CountingBackend(BaseEmailBackend):
             with RECORDER.lock:
                 if RECORDER.refuse.get(to, 0) > 0:
                     RECORDER.refuse[to] -= 1
-                    raise smtplib.SMTPRecipientsRefused({to: (550, b"No such user")})
+                    reply = b"No such user" if RECORDER.refuse_code >= 500 else b"Busy"
+                    raise smtplib.SMTPRecipientsRefused(
+                        {to: (RECORDER.refuse_code, reply)}
+                    )
                 RECORDER.handed_over += 1
                 number = RECORDER.handed_over
                 if number == RECORDER.kill_at and not RECORDER.kill_after_delivery:

@@ -17,7 +17,8 @@ def _newsletter_settings(settings):
     settings.NEWSLETTER_BATCH_SIZE = 200
     settings.NEWSLETTER_MAX_ATTEMPTS = 3
     settings.NEWSLETTER_RETRY_DELAY = 600
-    settings.NEWSLETTER_CLAIM_TIMEOUT = 900
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 60
+    settings.NEWSLETTER_SENDER_THREADS = 1  # one sender unless a test says more
     settings.TIME_ZONE = "Europe/London"
     cache.clear()
     yield

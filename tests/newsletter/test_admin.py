@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django_tasks_db.models import DBTaskResult
 
 from newsletter.models import Edition, Subscriber
+from newsletter.tasks import send_edition
 from tests.factories import (
     NOW,
     ArticleFactory,
@@ -187,21 +189,26 @@ def test_editor_edits_subject_and_intro_reorders_and_drops_articles(
     assert titles == ["Second piece", "First piece"]
 
 
-def test_setting_a_time_schedules_the_edition(admin_client, edition):
-    admin_client.post(
-        f"{EDITIONS}{edition.pk}/change/",
-        {
-            "subject": edition.subject,
-            "intro": "",
-            "scheduled_for_0": "2026-06-16",
-            "scheduled_for_1": "08:00:00",
-            **inline_data(edition, positions=[1, 2, 3]),
-        },
-    )
+def test_setting_a_time_schedules_the_edition(admin_client, edition, db_tasks):
+    with time_machine.travel(NOW, tick=False):
+        admin_client.post(
+            f"{EDITIONS}{edition.pk}/change/",
+            {
+                "subject": edition.subject,
+                "intro": "",
+                "scheduled_for_0": "2026-06-16",
+                "scheduled_for_1": "08:00:00",
+                **inline_data(edition, positions=[1, 2, 3]),
+            },
+        )
 
     edition.refresh_from_db()
     assert edition.status == "scheduled"
     assert edition.scheduled_for.isoformat() == "2026-06-16T07:00:00+00:00"
+    # The worker sends it at that time (enqueued, not run).
+    (task,) = db_tasks.rows(send_edition)
+    assert (task.status, task.run_after) == ("READY", edition.scheduled_for)
+    assert task.args_kwargs["kwargs"] == {"edition_id": edition.pk}
 
 
 def test_edition_that_is_sending_cannot_be_changed(admin_client, edition):
@@ -243,12 +250,37 @@ def test_send_test_to_myself(admin_client, admin_user, edition, mailoutbox):
     assert edition.status == "draft"
 
 
-def test_send_now_schedules_for_the_next_cron_run(admin_client, edition):
+def test_send_now_enqueues_sending_for_the_worker(
+    admin_client, edition, db_tasks, mailoutbox
+):
+    SubscriberFactory(status="confirmed", email="reader@example.com")
     with time_machine.travel(NOW, tick=False):
-        admin_client.post(f"{EDITIONS}{edition.pk}/send-now/")
+        response = admin_client.post(f"{EDITIONS}{edition.pk}/send-now/", follow=True)
 
     edition.refresh_from_db()
     assert (edition.status, edition.scheduled_for) == ("scheduled", NOW)
+    assert "queued for sending" in response.text
+    # Enqueued to run at once, not run in the request.
+    (task,) = db_tasks.rows(send_edition)
+    with time_machine.travel(NOW, tick=False):
+        assert DBTaskResult.objects.ready().filter(pk=task.pk).exists()
+    assert mailoutbox == []
+
+    db_tasks.run()
+
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+    assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]
+
+
+def test_send_now_action_enqueues_one_task_per_edition(admin_client, db_tasks):
+    drafts = EditionFactory.create_batch(2)
+    sent = EditionFactory(status="sent")
+
+    action(admin_client, EDITIONS, "send_now", [*drafts, sent])
+
+    queued = {row.args_kwargs["kwargs"]["edition_id"] for row in db_tasks.rows()}
+    assert queued == {edition.pk for edition in drafts}
 
 
 def test_edition_list_shows_delivery_counts(admin_client):

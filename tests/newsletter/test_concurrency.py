@@ -9,7 +9,7 @@ from django.db.backends.signals import connection_created
 from django.test import Client
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import delivery
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ArticleFactory, EditionFactory
 
@@ -102,7 +102,7 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder, setting
     )
 
     reports = run_together(
-        2, lambda _: services.edition_send(edition=edition, batch_size=200)
+        2, lambda _: delivery.edition_send(edition=edition, batch_size=200)
     )
 
     counts = recorder.recipients
@@ -123,5 +123,35 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder, setting
         )
         assert url in message.body and url in message.alternatives[0].content
         assert settings.NEWSLETTER_POSTAL_ADDRESS in message.body
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_two_workers_with_four_sender_threads_each_send_every_mail_once(recorder):
+    edition = EditionFactory(
+        status=Edition.Status.SCHEDULED,
+        scheduled_for=timezone.now() - timedelta(minutes=1),
+        articles=[ArticleFactory()],
+    )
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"reader{n}@example.com",
+            status="confirmed",
+            consent_version="2026-06",
+            token=f"token-{n:05d}-" + "x" * 30,
+        )
+        for n in range(3000)
+    )
+
+    reports = run_together(
+        2,
+        lambda _: delivery.edition_send(edition=edition, batch_size=50, threads=4),
+    )
+
+    counts = recorder.recipients
+    assert len(counts) == 3000
+    assert set(counts.values()) == {1}
+    assert sum(report.sent for report in reports) == 3000
+    assert Delivery.objects.filter(status="sent").count() == 3000
     edition.refresh_from_db()
     assert edition.status == "sent"

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from newsletter import services
+from newsletter import emails, subscribers
 from newsletter.models import Subscriber
 from tests.factories import NOW, SubscriberFactory
 
@@ -173,7 +173,7 @@ def test_resubscribing_needs_the_new_link_not_the_old_one(client, pending, mailo
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         client.post(old_path)
     with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
-        services.subscriber_unsubscribe(
+        subscribers.subscriber_unsubscribe(
             subscriber=subscriber, method=Subscriber.UnsubscribeMethod.PAGE
         )
     with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
@@ -200,7 +200,7 @@ def test_link_for_a_deleted_subscriber_is_refused(client, pending):
 def test_opening_a_link_of_a_confirmed_address_says_so(client):
     subscriber = SubscriberFactory(status="confirmed")
     with time_machine.travel(NOW, tick=False):
-        mail = services.confirmation_message(subscriber=subscriber, issued_at=NOW)
+        mail = emails.confirmation_message(subscriber=subscriber, issued_at=NOW)
         response = client.get(confirmation_path(mail))
 
     assert response.status_code == 200

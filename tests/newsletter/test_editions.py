@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from newsletter import services
+from newsletter import editions
 from newsletter.models import Edition
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
@@ -31,9 +31,9 @@ def published(when, **kwargs):
 def test_latest_send_moment_is_the_configured_weekday_and_local_time():
     just_before = TUESDAY_0800 - timedelta(seconds=1)
 
-    assert services.latest_send_moment(TUESDAY_0800) == TUESDAY_0800
-    assert services.latest_send_moment(just_before) == LAST_TUESDAY_0800
-    assert services.latest_send_moment(TUESDAY_0800 + timedelta(days=6)) == (
+    assert editions.latest_send_moment(TUESDAY_0800) == TUESDAY_0800
+    assert editions.latest_send_moment(just_before) == LAST_TUESDAY_0800
+    assert editions.latest_send_moment(TUESDAY_0800 + timedelta(days=6)) == (
         TUESDAY_0800
     )
 
@@ -42,7 +42,7 @@ def test_winter_time_keeps_the_local_hour():
     # 8:00 in London in January is 8:00 UTC.
     january_tuesday = datetime(2026, 1, 13, 9, 0, tzinfo=UTC)
 
-    moment = services.latest_send_moment(january_tuesday)
+    moment = editions.latest_send_moment(january_tuesday)
 
     assert moment == datetime(2026, 1, 13, 8, 0, tzinfo=UTC)
 
@@ -56,7 +56,7 @@ def test_week_edition_collects_articles_since_the_previous_one(previous_edition)
 
     with time_machine.travel(TUESDAY_0800 + timedelta(minutes=10), tick=False):
         published(too_late)  # belongs to next week
-        edition = services.edition_create_due()
+        edition = editions.edition_create_due()
 
     assert edition.period_start == LAST_TUESDAY_0800
     assert edition.period_end == TUESDAY_0800
@@ -74,7 +74,7 @@ def test_nothing_is_created_before_the_weekday_and_time(previous_edition):
     published(TUESDAY_0800 - timedelta(days=2))
 
     with time_machine.travel(TUESDAY_0800 - timedelta(minutes=1), tick=False):
-        assert services.edition_create_due() is None
+        assert editions.edition_create_due() is None
 
     assert Edition.objects.count() == 1
 
@@ -83,8 +83,8 @@ def test_creating_is_idempotent(previous_edition):
     published(TUESDAY_0800 - timedelta(days=2))
 
     with time_machine.travel(TUESDAY_0800 + timedelta(minutes=3), tick=False):
-        first = services.edition_create_due()
-        again = services.edition_create_due()
+        first = editions.edition_create_due()
+        again = editions.edition_create_due()
         call_command("send_newsletter")
 
     assert first is not None
@@ -96,11 +96,11 @@ def test_week_without_articles_is_skipped_and_next_week_covers_both(
     previous_edition,
 ):
     with time_machine.travel(TUESDAY_0800 + timedelta(minutes=3), tick=False):
-        assert services.edition_create_due() is None
+        assert editions.edition_create_due() is None
     article = published(TUESDAY_0800 + timedelta(days=1))
 
     with time_machine.travel(TUESDAY_0800 + timedelta(days=7, minutes=3), tick=False):
-        edition = services.edition_create_due()
+        edition = editions.edition_create_due()
 
     assert edition.period_start == LAST_TUESDAY_0800
     assert [entry.article for entry in edition.edition_articles.all()] == [article]
@@ -110,7 +110,7 @@ def test_empty_week_gets_an_edition_when_skipping_is_off(previous_edition, setti
     settings.NEWSLETTER_SKIP_EMPTY_WEEKS = False
 
     with time_machine.travel(TUESDAY_0800 + timedelta(minutes=3), tick=False):
-        edition = services.edition_create_due()
+        edition = editions.edition_create_due()
 
     assert edition is not None
     assert edition.edition_articles.count() == 0
@@ -121,7 +121,7 @@ def test_first_edition_covers_the_past_week():
     published(TUESDAY_0800 - timedelta(days=8))
 
     with time_machine.travel(TUESDAY_0800 + timedelta(hours=1), tick=False):
-        edition = services.edition_create_due()
+        edition = editions.edition_create_due()
 
     assert [entry.article for entry in edition.edition_articles.all()] == [article]
 
@@ -142,20 +142,20 @@ def test_cron_creates_then_sends_after_the_review_time(previous_edition, mailout
     assert Edition.objects.get(period_end=TUESDAY_0800).status == "sent"
 
 
-def test_schedule_and_unschedule_only_before_sending():
+def test_schedule_and_unschedule_only_before_sending(db_tasks):
     edition = EditionFactory()
     when = TUESDAY_0800
 
-    assert services.edition_schedule(edition=edition, when=when)
+    assert editions.edition_schedule(edition=edition, when=when)
     edition.refresh_from_db()
     assert (edition.status, edition.scheduled_for) == ("scheduled", when)
-    assert services.edition_schedule(edition=edition, when=None)
+    assert editions.edition_schedule(edition=edition, when=None)
     edition.refresh_from_db()
     assert edition.status == "draft"
 
     Edition.objects.filter(pk=edition.pk).update(status="sending")
-    assert not services.edition_schedule(edition=edition, when=when)
-    assert not services.edition_update(
+    assert not editions.edition_schedule(edition=edition, when=when)
+    assert not editions.edition_update(
         edition=edition, subject="Changed", intro="", scheduled_for=when
     )
     edition.refresh_from_db()

@@ -1,3 +1,4 @@
+import io
 import os
 import signal
 from datetime import timedelta
@@ -6,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from newsletter import services
+from newsletter import delivery, editions, subscribers
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
 from tests.newsletter.backends import SimulatedKill
@@ -62,7 +63,7 @@ def assert_each_mailed_once(recorder):
 def test_every_sent_mail_has_the_four_unsubscribe_elements(recorder, edition):
     make_subscribers(25)
 
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
 
     assert len(recorder.messages) == 25
     tokens = dict(Subscriber.objects.values_list("email", "token"))
@@ -87,7 +88,7 @@ def test_digest_has_text_and_html_with_each_article_and_a_browser_link(
     gone.status = "draft"
     gone.save()
 
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     (message,) = recorder.messages
     html, mimetype = message.alternatives[0]
@@ -117,24 +118,24 @@ def test_recipients_are_fixed_when_sending_starts(recorder, edition):
             Subscriber.objects.filter(pk=late.pk).update(status="confirmed")
 
     recorder.after_send = confirm_late_reader
-    services.edition_send(edition=edition, batch_size=2)
+    delivery.edition_send(edition=edition, batch_size=2)
 
     assert set(recorder.recipients) == {f"confirmed{n}@example.com" for n in range(5)}
     assert edition.deliveries.count() == 5
 
 
 def test_subscriber_who_unsubscribes_during_sending_is_not_mailed(recorder, edition):
-    subscribers = make_subscribers(10)
-    leaver = subscribers[-1]
+    readers = make_subscribers(10)
+    leaver = readers[-1]
 
     def leaver_unsubscribes(number):
         if number == 3:
-            services.subscriber_unsubscribe(
+            subscribers.subscriber_unsubscribe(
                 subscriber=leaver, method=Subscriber.UnsubscribeMethod.ONE_CLICK
             )
 
     recorder.after_send = leaver_unsubscribes
-    report = services.edition_send(edition=edition, batch_size=100)
+    report = delivery.edition_send(edition=edition, batch_size=100)
 
     assert leaver.email not in recorder.recipients
     assert len(recorder.messages) == 9
@@ -151,8 +152,8 @@ def test_draft_and_future_editions_are_not_sent(recorder):
         status=Edition.Status.SCHEDULED, scheduled_for=NOW + timedelta(hours=1)
     )
 
-    services.edition_send(edition=draft)
-    services.edition_send(edition=future)
+    delivery.edition_send(edition=draft)
+    delivery.edition_send(edition=future)
 
     assert recorder.messages == []
     assert not Delivery.objects.exists()
@@ -161,8 +162,8 @@ def test_draft_and_future_editions_are_not_sent(recorder):
 def test_running_again_after_the_end_sends_nothing_more(recorder, edition):
     make_subscribers(7)
 
-    services.edition_send(edition=edition, batch_size=3)
-    services.edition_send(edition=edition, batch_size=3)
+    delivery.edition_send(edition=edition, batch_size=3)
+    delivery.edition_send(edition=edition, batch_size=3)
     call_command("send_newsletter", "--no-create")
 
     assert_each_mailed_once(recorder)
@@ -180,14 +181,14 @@ def test_sender_killed_mid_way_then_rerun_mails_everyone_exactly_once(
     recorder.kill_at = 23
 
     with pytest.raises(SimulatedKill):
-        services.edition_send(edition=edition, batch_size=10)
+        delivery.edition_send(edition=edition, batch_size=10)
     recorder.kill_at = None
     # Straight away, the dead sender's batch is still held: the rest goes out.
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
     assert len(recorder.messages) == 23 + 20  # batches 4 and 5
     # After the claim timeout its batch is taken over.
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT + 1))
-    services.edition_send(edition=edition, batch_size=10)
+    delivery.edition_send(edition=edition, batch_size=10)
 
     assert_each_mailed_once(recorder)
     edition.refresh_from_db()
@@ -210,10 +211,10 @@ def test_a_mail_interrupted_before_leaving_is_not_retried(
     recorder.kill_after_delivery = False
 
     with pytest.raises(SimulatedKill):
-        services.edition_send(edition=edition, batch_size=4)
+        delivery.edition_send(edition=edition, batch_size=4)
     recorder.kill_at = None
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT + 1))
-    services.edition_send(edition=edition, batch_size=4)
+    delivery.edition_send(edition=edition, batch_size=4)
 
     counts = recorder.recipients
     assert len(counts) == 11
@@ -227,6 +228,53 @@ def test_a_mail_interrupted_before_leaving_is_not_retried(
         11,
         1,
     )
+
+
+def test_a_dead_senders_batch_is_taken_over_after_about_a_minute(
+    recorder, edition, settings, _clock
+):
+    assert settings.NEWSLETTER_CLAIM_TIMEOUT == 60
+    make_subscribers(10)
+    recorder.kill_at = 3  # mail 3 left; the sender died before noting it
+
+    with pytest.raises(SimulatedKill):
+        delivery.edition_send(edition=edition, batch_size=10)
+    recorder.kill_at = None
+    _clock.shift(timedelta(seconds=59))
+    early = delivery.edition_send(edition=edition, batch_size=10)
+    assert early.sent == 0  # the dead sender's lease still holds
+    _clock.shift(timedelta(seconds=2))
+    late = delivery.edition_send(edition=edition, batch_size=10)
+
+    assert late.sent == 7
+    assert_each_mailed_once(recorder)
+    interrupted = Delivery.objects.get(status="failed")
+    assert (interrupted.failure, interrupted.retryable) == ("unknown", False)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_a_slow_sender_renews_its_lease_and_keeps_its_batch(
+    recorder, edition, settings, _clock
+):
+    """Minutes pass while one sender works through its batch (a slow mail
+    server); another sender started meanwhile takes none of it."""
+    make_subscribers(8)
+    others = []
+
+    def time_passes_and_another_sender_starts(number):
+        _clock.shift(timedelta(seconds=45))
+        if number == 4:
+            recorder.after_send = None
+            others.append(delivery.edition_send(edition=edition, batch_size=8))
+            recorder.after_send = time_passes_and_another_sender_starts
+
+    recorder.after_send = time_passes_and_another_sender_starts
+    report = delivery.edition_send(edition=edition, batch_size=8)
+
+    assert report.sent == 8
+    assert others[0].sent == 0
+    assert_each_mailed_once(recorder)
 
 
 def test_sigterm_finishes_the_current_mail_and_rerun_completes(recorder, edition):
@@ -251,14 +299,15 @@ def test_sigterm_finishes_the_current_mail_and_rerun_completes(recorder, edition
 
 
 # Failures -------------------------------------------------------------------
-def test_refused_mail_is_recorded_and_retried_up_to_the_limit(
+def test_temporarily_refused_mail_is_recorded_and_retried_up_to_the_limit(
     recorder, edition, settings
 ):
     settings.NEWSLETTER_RETRY_DELAY = 0
     make_subscribers(4)
+    recorder.refuse_code = 450  # mailbox busy: refused before hand-over
     recorder.refuse = {"confirmed1@example.com": 2, "confirmed2@example.com": 99}
 
-    report = services.edition_send(edition=edition, batch_size=10)
+    report = delivery.edition_send(edition=edition, batch_size=10)
 
     assert report.finished
     counts = recorder.recipients
@@ -267,26 +316,66 @@ def test_refused_mail_is_recorded_and_retried_up_to_the_limit(
     retried = Delivery.objects.get(subscriber__email="confirmed1@example.com")
     assert (retried.status, retried.attempts) == ("sent", 3)
     failed = Delivery.objects.get(subscriber__email="confirmed2@example.com")
-    assert (failed.status, failed.attempts) == ("failed", 3)
-    assert "No such user" in failed.last_error
+    assert (failed.status, failed.attempts, failed.failure) == (
+        "failed",
+        3,
+        "temporary",
+    )
+    assert failed.retryable is False  # out of tries
+    assert "Busy" in failed.last_error
     edition = Edition.objects.with_delivery_counts().get()
     assert (edition.sent_count, edition.failed_count) == (3, 1)
+    # Counted in mails, not attempts: two mails failed four times in all.
+    assert (report.sent, report.failed, report.to_retry) == (3, 1, 0)
+
+
+def test_permanently_refused_mail_is_failed_and_not_retried(
+    recorder, edition, settings
+):
+    settings.NEWSLETTER_RETRY_DELAY = 0
+    make_subscribers(3)
+    recorder.refuse = {"confirmed1@example.com": 99}  # 550 No such user
+
+    report = delivery.edition_send(edition=edition, batch_size=10)
+
+    assert report.finished
+    assert recorder.refuse == {"confirmed1@example.com": 98}  # tried once
+    failed = Delivery.objects.get(subscriber__email="confirmed1@example.com")
+    assert (failed.status, failed.attempts, failed.failure) == ("failed", 1, "refused")
+    assert failed.retryable is False
+    assert (report.sent, report.failed, report.to_retry) == (2, 1, 0)
+
+
+def test_summary_counts_mails_not_attempts(recorder, edition, settings):
+    settings.NEWSLETTER_RETRY_DELAY = 0
+    make_subscribers(60)
+    recorder.refuse_code = 421
+    recorder.refuse = {f"confirmed{n}@example.com": 99 for n in range(50)}
+    out = io.StringIO()
+
+    call_command("send_newsletter", "--no-create", stdout=out)
+
+    assert recorder.handed_over == 10
+    assert "10 sent, 50 failed, 0 to retry later, 0 skipped (finished" in (
+        out.getvalue()
+    )
 
 
 def test_failed_mail_waits_for_the_retry_delay(recorder, edition, settings, _clock):
     make_subscribers(3)
+    recorder.refuse_code = 451
     recorder.refuse = {"confirmed0@example.com": 1}
 
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     edition.refresh_from_db()
     assert edition.status == "sending"  # one retry still to come
     assert len(recorder.messages) == 2
 
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY - 5))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     assert len(recorder.messages) == 2
     _clock.shift(timedelta(seconds=10))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     assert_each_mailed_once(recorder)
     edition.refresh_from_db()
@@ -319,8 +408,8 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
             recorder.down = True
 
     recorder.after_send = server_dies
-    with pytest.raises(services.MailServerUnavailable):
-        services.edition_send(edition=edition)
+    with pytest.raises(delivery.MailServerUnavailable):
+        delivery.edition_send(edition=edition)
     # The mail that met the broken connection used one try; the rest none.
     assert Delivery.objects.filter(status="failed", attempts=1).count() == 1
     assert Delivery.objects.filter(status="pending", attempts=0).count() == 6
@@ -328,9 +417,9 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
 
     recorder.down = False
     recorder.after_send = None
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
     _clock.shift(timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY + 1))
-    services.edition_send(edition=edition)
+    delivery.edition_send(edition=edition)
 
     assert_each_mailed_once(recorder)
 
@@ -339,7 +428,7 @@ def test_mail_server_going_down_mid_batch_stops_the_run_and_loses_nobody(
 def test_test_mail_goes_only_to_the_editor_and_is_marked(recorder, edition):
     make_subscribers(3)
 
-    services.edition_send_test(edition=edition, to="editor@careerhub.example")
+    editions.edition_send_test(edition=edition, to="editor@careerhub.example")
 
     (message,) = recorder.messages
     assert message.to == ["editor@careerhub.example"]
@@ -355,6 +444,6 @@ def test_test_mail_to_a_subscriber_carries_their_own_unsubscribe_link(
 ):
     subscriber = SubscriberFactory(email="editor@careerhub.example")
 
-    services.edition_send_test(edition=edition, to="editor@careerhub.example")
+    editions.edition_send_test(edition=edition, to="editor@careerhub.example")
 
     assert subscriber.token in recorder.messages[0].extra_headers["List-Unsubscribe"]

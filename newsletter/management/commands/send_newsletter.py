@@ -10,7 +10,7 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
 
-from newsletter import services
+from newsletter import delivery, editions
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
     def run(self, options, *, should_stop):
         if not options["no_create"]:
-            edition = services.edition_create_due()
+            edition = editions.edition_create_due()
             if edition:
                 when = localtime(edition.scheduled_for)
                 self.stdout.write(
@@ -55,10 +55,10 @@ class Command(BaseCommand):
                     f"scheduled for {when:%Y-%m-%d %H:%M %Z}."
                 )
         try:
-            results = services.editions_send_due(
+            results = editions.editions_send_due(
                 batch_size=options["batch_size"], should_stop=should_stop
             )
-        except services.MailServerUnavailable as error:
+        except delivery.MailServerUnavailable as error:
             raise CommandError(
                 f"Could not connect to the mail server ({error}). Nothing was lost; "
                 "the next run continues."
@@ -73,5 +73,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Edition {edition.pk}: {report.sent} sent, {report.failed} failed, "
-                f"{report.skipped} skipped ({state})."
+                f"{report.to_retry} to retry later, {report.skipped} skipped "
+                f"({state}; counted in mails)."
             )

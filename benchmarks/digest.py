@@ -1,0 +1,350 @@
+"""Send one digest to N subscribers through the real path and print its cost.
+
+    make bench-digest                      # 10,000 then 100,000 subscribers
+    make bench-digest SUBSCRIBERS=100000   # one size
+
+PostgreSQL only (DATABASE_URL). Works in a scratch database next to the
+configured one (``<name>_digest_bench``), created, migrated and dropped here.
+Subscribers are bulk-inserted; a local aiosmtpd sink on a free loopback port
+(its own process) receives the mail; the sender is a fresh process running
+``edition_send`` with SMTP to the sink and batches of 200, so its CPU time and
+peak memory are its own. Database work is read from PostgreSQL's statistics
+views; duplicates and missing mails are counted from what the sink received.
+"""
+
+import argparse
+import multiprocessing
+import os
+import re
+import secrets
+import socket
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+INSERT_CHUNK = 5000
+BATCH_SIZE = 200
+UNSUBSCRIBE_LINK = re.compile(rb"List-Unsubscribe: <[^>]*/unsubscribe/([^/>]+)/>")
+
+
+# The mail sink (its own process) ---------------------------------------------
+def run_sink(port, ready, stop, received_count, results):
+    from aiosmtpd.controller import Controller
+
+    received = Counter()
+    links = {}
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            (to,) = envelope.rcpt_tos
+            received[to] += 1
+            match = UNSUBSCRIBE_LINK.search(envelope.content)
+            links[to] = match.group(1).decode() if match else ""
+            with received_count.get_lock():
+                received_count.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+    results.send((received, links, time.process_time()))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The sender (its own process) -------------------------------------------------
+def run_sender(environ, edition_id, results):
+    import resource
+
+    os.environ.update(environ)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from newsletter.delivery import edition_send
+    from newsletter.models import Edition
+
+    edition = Edition.objects.get(pk=edition_id)
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    report = edition_send(edition=edition, batch_size=BATCH_SIZE)
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    connection.close()  # flushes this session's statistics to the server
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results.send(
+        {
+            "sent": report.sent,
+            "failed": report.failed,
+            "finished": report.finished,
+            "wall": wall,
+            "cpu": cpu,
+            "peak_mb": peak_kb / 1024,
+        }
+    )
+
+
+# Set-up ---------------------------------------------------------------------
+def scratch_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        sys.exit("bench-digest needs PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parts.path.lstrip("/") + "_digest_bench"
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def admin_sql(url: str, *statements: str) -> None:
+    """Run statements on the configured database (CREATE/DROP DATABASE)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname=parts.path.lstrip("/"),
+        autocommit=True,
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def progress(label: str, done: int, total: int, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    rate = done / elapsed if elapsed else 0
+    eta = (total - done) / rate if rate else 0
+    print(
+        f"  {label}: {done:,}/{total:,} ({rate:,.0f}/s, ETA {eta:.0f} s)",
+        flush=True,
+    )
+
+
+def create_subscribers(count: int) -> None:
+    from newsletter.models import Subscriber
+
+    started = time.perf_counter()
+    for first in range(0, count, INSERT_CHUNK):
+        last = min(first + INSERT_CHUNK, count)
+        Subscriber.objects.bulk_create(
+            Subscriber(
+                email=f"reader{n}@bench.example",
+                status=Subscriber.Status.CONFIRMED,
+                consent_version="bench",
+            )
+            for n in range(first, last)
+        )
+        if last == count or (last // INSERT_CHUNK) % 4 == 0:
+            progress("subscribers created", last, count, started)
+
+
+def create_edition():
+    from django.utils import timezone
+
+    from articles.models import Article
+    from newsletter.models import Edition, EditionArticle
+
+    edition = Edition.objects.create(
+        subject="CareerHub weekly: the digest benchmark",
+        intro="A week of articles, sent to every confirmed subscriber.",
+        status=Edition.Status.SCHEDULED,
+        scheduled_for=timezone.now(),
+    )
+    for position, article in enumerate(Article.objects.published()[:5], start=1):
+        EditionArticle.objects.create(
+            edition=edition, article=article, position=position
+        )
+    return edition
+
+
+def table_stats() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = "
+            "current_database()"
+        )
+        (commits,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
+            " FROM pg_stat_user_tables"
+        )
+        tables = dict(cursor.fetchall())
+    return {"commits": commits, "tables": tables}
+
+
+def settled_stats() -> dict[str, int]:
+    """Statistics once every session has flushed its counts (about 1 s)."""
+    time.sleep(1.5)
+    return table_stats()
+
+
+def explain_claim(edition) -> str:
+    """The claim query's plan with half the list still to send."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from newsletter.delivery import claimable_pending
+    from newsletter.models import Delivery
+
+    ids = list(
+        Delivery.objects.filter(edition=edition)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        Delivery.objects.filter(pk__gte=ids[len(ids) // 2]).update(
+            status=Delivery.Status.PENDING, claimed_by=""
+        )
+        plan = (
+            claimable_pending(edition, timezone.now())
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+            .explain(analyze=True, buffers=True)
+        )
+        transaction.set_rollback(True)
+    return plan
+
+
+# The run ----------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    count = parser.parse_args().subscribers
+
+    configured = os.environ.get("DATABASE_URL", "")
+    scratch = scratch_database_url(configured)
+    scratch_name = urlsplit(scratch).path.lstrip("/")
+    print(f"Digest benchmark: {count:,} subscribers, database {scratch_name}")
+    admin_sql(
+        configured,
+        f'DROP DATABASE IF EXISTS "{scratch_name}"',
+        f'CREATE DATABASE "{scratch_name}"',
+    )
+
+    spawn = multiprocessing.get_context("spawn")
+    port = free_port()
+    ready, stop = spawn.Event(), spawn.Event()
+    received_count = spawn.Value("q", 0)
+    sink_results, sink_end = spawn.Pipe(duplex=False)
+    sink = spawn.Process(
+        target=run_sink, args=(port, ready, stop, received_count, sink_end)
+    )
+    sink.start()
+    ready.wait(30)
+
+    environ = {
+        "DATABASE_URL": scratch,
+        "DJANGO_SETTINGS_MODULE": "careerhub.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "https://careerhub.example",
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}?tls=0&timeout=10",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(environ)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        print("  migrating the scratch database ...", flush=True)
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)
+        create_subscribers(count)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        edition = create_edition()
+        confirmed = count
+
+        before = settled_stats()
+        sender_results, sender_end = spawn.Pipe(duplex=False)
+        sender = spawn.Process(
+            target=run_sender, args=(environ, edition.pk, sender_end)
+        )
+        sender.start()
+        print("  sender started: fixing the recipients ...", flush=True)
+        first_mail = None
+        while sender.is_alive():
+            sender.join(5)
+            if received_count.value and first_mail is None:
+                first_mail = time.perf_counter() - 5  # about when it began
+            if first_mail is not None:
+                progress("mails received", received_count.value, confirmed, first_mail)
+        result = sender_results.recv()
+        after = settled_stats()
+
+        stop.set()
+        received, links, sink_cpu = sink_results.recv()
+        sink.join()
+
+        from newsletter.models import Subscriber
+
+        tokens = dict(Subscriber.objects.values_list("email", "token"))
+        duplicates = sum(n - 1 for n in received.values() if n > 1)
+        missing = len(set(tokens) - set(received))
+        wrong_links = sum(1 for to, token in links.items() if tokens.get(to) != token)
+        plan = explain_claim(edition)
+    finally:
+        stop.set()
+        connection.close()
+        admin_sql(configured, f'DROP DATABASE IF EXISTS "{scratch_name}"')
+
+    mails = result["sent"]
+    commits = after["commits"] - before["commits"]
+    rows_by_table = {
+        table: after["tables"][table] - before["tables"].get(table, 0)
+        for table in after["tables"]
+    }
+    rows = sum(rows_by_table.values())
+    print()
+    print(f"Claim query (EXPLAIN ANALYZE, half of {count:,} still to send):")
+    print("  " + plan.replace("\n", "\n  "))
+    print()
+    from django.conf import settings
+
+    print(f"subscribers            {count:>12,}")
+    print(f"sender threads         {settings.NEWSLETTER_SENDER_THREADS:>12}")
+    print(
+        f"machine load (1 min)   {os.getloadavg()[0]:>12.1f}"
+        f"  (of {os.cpu_count()} CPUs)"
+    )
+    print(f"mails sent             {mails:>12,}  (failed {result['failed']})")
+    print(f"mails/s                {mails / result['wall']:>12,.0f}")
+    print(f"wall time              {result['wall']:>12.1f} s")
+    print(f"sender CPU per mail    {result['cpu'] * 1000 / mails:>12.2f} ms")
+    print(f"sink CPU per mail      {sink_cpu * 1000 / mails:>12.2f} ms  (aiosmtpd)")
+    print(f"commits per mail       {commits / mails:>12.3f}")
+    print(f"DB rows read per mail  {rows / mails:>12.2f}  (pg_stat_user_tables)")
+    for table, read in sorted(rows_by_table.items(), key=lambda item: -item[1]):
+        if read:
+            print(f"  {table:<21}{read / mails:>12.2f}")
+    print(f"sender peak RSS        {result['peak_mb']:>12.0f} MB")
+    print(f"duplicates             {duplicates:>12,}")
+    print(f"missing                {missing:>12,}")
+    print(f"wrong unsubscribe link {wrong_links:>12,}")
+    print(
+        f"Summary: {count:,} subscribers, {mails / result['wall']:,.0f} mails/s, "
+        f"{commits / mails:.2f} commits and {rows / mails:.1f} rows read per mail, "
+        f"peak {result['peak_mb']:.0f} MB, {duplicates} duplicates, {missing} missing."
+    )
+
+
+if __name__ == "__main__":
+    main()

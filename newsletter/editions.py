@@ -1,0 +1,161 @@
+"""Newsletter editions: the weekly edition, scheduling, editing, test mails."""
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from articles.models import Article
+
+from .delivery import SendReport, edition_send
+from .emails import digest_message, edition_render
+from .models import Edition, EditionArticle, Subscriber
+
+
+def latest_send_moment(now: datetime) -> datetime:
+    """The most recent configured weekday and time at or before ``now``."""
+    zone = timezone.get_current_timezone()
+    local = timezone.localtime(now, zone)
+    hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
+    days_back = (local.weekday() - settings.NEWSLETTER_SEND_WEEKDAY) % 7
+    day = local.date() - timedelta(days=days_back)
+    moment = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    if moment > now:
+        moment = datetime.combine(day - timedelta(days=7), time(hour, minute), zone)
+    return moment
+
+
+def edition_create_due(*, now: datetime | None = None) -> Edition | None:
+    """Create this week's edition once its weekday and time have come.
+
+    It collects the articles published since the previous edition's period
+    end, newest first, and is scheduled NEWSLETTER_REVIEW_MINUTES from now so
+    editors can edit it first. Safe to call any number of times: the period
+    end is unique in the database. With NEWSLETTER_SKIP_EMPTY_WEEKS a week
+    without new articles gets no edition and the next one covers both weeks.
+    """
+    now = now or timezone.now()
+    period_end = latest_send_moment(now)
+    if Edition.objects.filter(period_end__gte=period_end).exists():
+        return None
+    previous = (
+        Edition.objects.filter(period_end__isnull=False).order_by("-period_end").first()
+    )
+    period_start = previous.period_end if previous else period_end - timedelta(days=7)
+    article_ids = list(
+        Article.objects.published()
+        .filter(published_at__gt=period_start, published_at__lte=period_end)
+        .newest_first()
+        .values_list("pk", flat=True)
+    )
+    if not article_ids and settings.NEWSLETTER_SKIP_EMPTY_WEEKS:
+        return None
+    date = formats.date_format(timezone.localtime(period_end), "j F Y")
+    review = timedelta(minutes=settings.NEWSLETTER_REVIEW_MINUTES)
+    try:
+        with transaction.atomic():
+            edition = Edition.objects.create(
+                subject=f"{settings.SITE_NAME} weekly: new articles, {date}",
+                status=Edition.Status.SCHEDULED,
+                scheduled_for=now + review,
+                period_start=period_start,
+                period_end=period_end,
+            )
+            EditionArticle.objects.bulk_create(
+                EditionArticle(edition=edition, article_id=pk, position=position)
+                for position, pk in enumerate(article_ids, start=1)
+            )
+    except IntegrityError:
+        return None  # another run created it a moment ago
+    return edition
+
+
+def _send_when_due(edition: Edition, when: datetime | None) -> None:
+    """Have the worker send a scheduled edition at its time.
+
+    The task re-checks that the edition is still due when it runs, so an
+    edition rescheduled or unscheduled since is left alone (a rescheduled one
+    has its own task for the new time).
+    """
+    from .tasks import enqueue_sending  # tasks.py builds on this module
+
+    if when:
+        enqueue_sending(edition=edition, when=when)
+
+
+def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
+    """Schedule a draft or scheduled edition for ``when``; None makes it a draft.
+
+    A time that has come ("send now") starts sending within seconds.
+    """
+    status = Edition.Status.SCHEDULED if when else Edition.Status.DRAFT
+    changed = bool(
+        Edition.objects.filter(
+            pk=edition.pk,
+            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
+        ).update(status=status, scheduled_for=when)
+    )
+    if changed:
+        _send_when_due(edition, when)
+    return changed
+
+
+def edition_update(
+    *, edition: Edition, subject: str, intro: str, scheduled_for: datetime | None
+) -> bool:
+    """Save an editor's changes unless sending has started meanwhile.
+
+    A time in ``scheduled_for`` schedules the edition; none makes it a draft.
+    """
+    changed = bool(
+        Edition.objects.filter(
+            pk=edition.pk,
+            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
+        ).update(
+            subject=subject,
+            intro=intro,
+            scheduled_for=scheduled_for,
+            status=Edition.Status.SCHEDULED if scheduled_for else Edition.Status.DRAFT,
+        )
+    )
+    if changed:
+        _send_when_due(edition, scheduled_for)
+    return changed
+
+
+def edition_send_test(*, edition: Edition, to: str) -> None:
+    """Mail the edition to one address (an editor's), marked as a test.
+
+    Its unsubscribe link is that address's own if it is a subscriber, so the
+    whole path can be tried; otherwise it points at no subscription.
+    """
+    text, html = edition_render(edition=edition)
+    subscriber = Subscriber.objects.with_email(to).first() or Subscriber(
+        email=to, token="test-mail-not-a-subscription"
+    )
+    message = digest_message(
+        edition=edition, text=text, html=html, subscriber=subscriber
+    )
+    message.subject = f"[Test] {message.subject}"
+    message.send(using="default")
+
+
+def editions_send_due(
+    *, batch_size: int | None = None, should_stop: Callable[[], bool] | None = None
+) -> list[tuple[Edition, SendReport]]:
+    """Send every edition whose time has come (the cron job's work)."""
+    results = []
+    for edition in Edition.objects.due():
+        results.append(
+            (
+                edition,
+                edition_send(
+                    edition=edition, batch_size=batch_size, should_stop=should_stop
+                ),
+            )
+        )
+        if results[-1][1].stopped:
+            break
+    return results
