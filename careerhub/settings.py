@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous page cache and 304s, then compression (see articles/pagecache.py).
+    "articles.pagecache.PageCacheMiddleware",
+    "articles.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +136,10 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(CACHE_URL)}
+# Whole public pages kept for anonymous readers, in seconds (0 turns it off).
+# On by default in production; every change to content invalidates at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+PAGE_CACHE_ALIAS = "default"
 
 # ---------------------------------------------------------------------------
 # Mail (Django 6.1 MAILERS). EMAIL_URL examples:

@@ -6,4 +6,6 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletter"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import checks, signals  # noqa: F401 (checks registers itself)
+
+        signals.connect()
