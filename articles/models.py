@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -52,10 +53,18 @@ class Author(models.Model):
         return rendition_urls(self.photo_renditions)
 
 
+# Columns kept up to date by articles.signals, never written by save().
+KEPT_ON_WRITE = ("related_ids", "list_position")
 # Columns Article.render() derives from the body.
 RENDERED_FIELDS = ("body_html", "auto_excerpt", "word_count")
 # Long text columns that article lists and cards never show.
-LISTING_DEFERRED_FIELDS = ("body", "body_html", "search_vector", "meta_description")
+LISTING_DEFERRED_FIELDS = (
+    "body",
+    "body_html",
+    "search_vector",
+    "meta_description",
+    "related_ids",
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -82,28 +91,28 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article: "Article", *, limit: int = 6):
         """Live articles for the "Related articles" list, in one query.
 
-        Hand-picked ones first, then those sharing the most topics, newer first,
-        topped up with the newest articles; never the article itself. Only
-        those candidates are ranked, not every article on the site, so the
-        query stays fast with many thousands of articles.
+        The ranking (hand-picked first, then most shared topics, newer first)
+        is done when the article or its topics change (``articles.related``)
+        and stored as ``related_ids``; here only the live ones among them are
+        read, topped up with the newest articles. An article whose list was
+        never computed is ranked now, by the same rule.
         """
-        picked = Article.related.through.objects.filter(from_article_id=article.pk)
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        from .related import ranked
+
         live = self.published().exclude(pk=article.pk)
-        candidates = (
-            Q(pk__in=picked.values("to_article_id"))
-            | Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
-            | Q(pk__in=live.order_by("-published_at", "-pk").values("pk")[:limit])
+        if article.related_ids is None:
+            return ranked(article, pool=live, limit=limit)
+        ids = article.related_ids
+        newest = live.order_by("-published_at", "-pk").values("pk")[:limit]
+        place = Case(
+            *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)),
+            default=Value(len(ids)),
         )
         return (
-            live.filter(candidates)
-            .annotate(
-                is_picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
-                shared_topics=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            )
+            live.filter(Q(pk__in=ids) | Q(pk__in=newest))
             .select_related("author")
             .defer(*LISTING_DEFERRED_FIELDS)
-            .order_by("-is_picked", "-shared_topics", "-published_at", "-pk")[:limit]
+            .order_by(place, "-published_at", "-pk")[:limit]
         )
 
     def search(self, text: str):
@@ -202,6 +211,20 @@ class Article(models.Model):
     # Weighted words of title, excerpt and body for full-text search
     # (PostgreSQL; refreshed on save, stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Work done when articles change, not on every page view (see
+    # articles/related.py and articles/ordering.py).
+    related_ids = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="The related list, ranked when this article or its topics "
+        "change; empty until then (ranked on view).",
+    )
+    list_position = models.PositiveIntegerField(
+        null=True,
+        editable=False,
+        help_text="Place among published articles, oldest first: list pages "
+        "find any page by it without counting past the ones before.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -210,6 +233,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
+            models.Index(fields=["list_position"], name="article_position_idx"),
         ]
         # Editors hold it; writers, without it, may only change their own drafts.
         permissions = [("publish_article", "Can publish articles")]
@@ -219,6 +243,13 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded", {})
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            # Columns articles.signals keeps are not this copy's to overwrite.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_ON_WRITE
+            ]
         update_fields = kwargs.get("update_fields")
         # Re-render only when the body is written, and then write what it
         # yields too (a save of, say, the featured flag needs neither).
@@ -356,17 +387,44 @@ def latest_change(*moments: datetime | date | None) -> datetime | None:
 
 
 def live_topics():
-    """Topics of live articles: topics used only by drafts are not public yet.
+    """Topics of live articles, each with its number of them (``article_count``).
 
-    Joins a row per article, so annotate or call distinct() on the result.
+    Counts of published articles are kept as data (``TopicCount``, refreshed
+    by ``articles.topics`` when articles or their topics change), so nothing
+    here counts all tagged articles; only the few scheduled ones, not live
+    yet, are taken off, so a topic appears with its first live article.
     """
-    return Tag.objects.filter(article__in=Article.objects.published())
+    from taggit.models import TaggedItem
+
+    scheduled = (
+        TaggedItem.objects.filter(
+            tag=OuterRef("pk"),
+            object_id__in=Article.objects.filter(
+                status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+            ).values("pk"),
+        )
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Tag.objects.annotate(
+        article_count=Coalesce(F("topic_count__published"), 0)
+        - Coalesce(Subquery(scheduled), 0)
+    ).filter(article_count__gt=0)
 
 
 def topics_in_use():
     """Topics with their number of live articles, most used first (one query)."""
-    return (
-        live_topics()
-        .annotate(article_count=Count("article", distinct=True))
-        .order_by("-article_count", "name")
+    return live_topics().order_by("-article_count", "name")
+
+
+class TopicCount(models.Model):
+    """How many published articles carry a topic, scheduled ones included."""
+
+    tag = models.OneToOneField(
+        Tag, on_delete=models.CASCADE, primary_key=True, related_name="topic_count"
     )
+    published = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.tag}: {self.published}"
