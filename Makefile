@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint format bench check-deploy clean python
+.PHONY: run test test-e2e lint format bench bench-budgets check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -51,7 +51,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Reader pages under load (gunicorn + wrk), cached and uncached, against a bare
+# Django view: ARTICLES=100000 for the big run, BENCH_DATABASE_URL for
+# PostgreSQL (that database is emptied). See benchmarks/site.py.
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.site --articles $(or $(ARTICLES),1000)
+
+# Time and memory budgets of the reader pages (pytest-benchmark).
+bench-budgets: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
 
 check-deploy: $(STAMP)

@@ -32,7 +32,7 @@ from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page"
@@ -165,12 +165,22 @@ def _add_validators(response, generation: Generation) -> None:
     response["Last-Modified"] = http_date(generation.changed_at)
 
 
-def _answer(request, response):
+_CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _answer(request, response, generation: Generation):
     """The response, or 304 Not Modified if the reader's copy is current."""
+    if not any(header in request.META for header in _CONDITIONS):
+        return response
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
-        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        last_modified=int(generation.changed_at),
         response=response,
     )
 
@@ -192,8 +202,9 @@ class PageCacheMiddleware:
         if not (seconds and reader_may_share(request)):
             response = self.get_response(request)
             if request.method in ("GET", "HEAD") and is_public(response):
-                _add_validators(response, current_generation(serving=False))
-                return _answer(request, response)
+                generation = current_generation(serving=False)
+                _add_validators(response, generation)
+                return _answer(request, response, generation)
             return response
 
         key = _page_key(request)
@@ -203,7 +214,7 @@ class PageCacheMiddleware:
         if entry is not None and entry[0] == generation.token:
             _, content, headers = entry
             response = HttpResponse(content, headers=headers)
-            return _answer(request, response)
+            return _answer(request, response, generation)
 
         response = self.get_response(request)
         if not is_public(response):
@@ -214,7 +225,7 @@ class PageCacheMiddleware:
             # this copy is already stale and will never be served.
             entry = (generation.token, response.content, dict(response.headers))
             page_cache().set(key, entry, timeout=seconds)
-        return _answer(request, response)
+        return _answer(request, response, generation)
 
 
 class PublicGZipMiddleware(GZipMiddleware):

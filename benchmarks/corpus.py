@@ -47,12 +47,14 @@ def renditions(name: str) -> dict:
     }
 
 
-def _body(rng: random.Random) -> str:
+def _body(rng: random.Random, *, rare: bool) -> str:
     def sentence():
         words = rng.choices(VOCABULARY, k=12)
         return " ".join(words).capitalize() + "."
 
     paragraphs = [" ".join(sentence() for _ in range(4)) for _ in range(4)]
+    if rare:  # a word searches find in one body in fifty
+        paragraphs[1] += " Ask the ombudsman."
     return (
         "## Why it matters\n\n"
         + "\n\n".join(paragraphs[:2])
@@ -106,8 +108,8 @@ def build(
         Tag(name=name, slug=slugify(name)) for name in topic_names
     )
     bodies = []
-    for _ in range(50):  # rendered once each, reused
-        article = Article(body=_body(rng))
+    for n in range(50):  # rendered once each, reused
+        article = Article(body=_body(rng, rare=n == 0))
         article.render()
         bodies.append(article)
     article_type = ContentType.objects.get_for_model(Article)

@@ -123,8 +123,9 @@ def cache_from_url(url: str) -> dict:
     backends = {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
         "dummy": "django.core.cache.backends.dummy.DummyCache",
-        "redis": "django.core.cache.backends.redis.RedisCache",
-        "rediss": "django.core.cache.backends.redis.RedisCache",
+        # Django's backend, keeping its client between calls (see the module).
+        "redis": "careerhub.redis_cache.RedisCache",
+        "rediss": "careerhub.redis_cache.RedisCache",
         "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
     }
     if scheme not in backends:

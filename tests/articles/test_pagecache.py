@@ -76,7 +76,7 @@ def page_cache(request, settings):
     """The page cache on, over each kind of backend, emptied first."""
     if request.param == "redis":
         backend = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careerhub.redis_cache.RedisCache",
             "LOCATION": request.getfixturevalue("redis_url"),
         }
     else:
