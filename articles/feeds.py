@@ -187,7 +187,7 @@ class TopicFeed(ArticleFeed):
         return {"slug": obj.slug}
 
     def live_articles(self, obj):
-        return Article.objects.published().filter(tags=obj)
+        return Article.objects.published().with_topic(obj)
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):

@@ -68,7 +68,7 @@ class TopicView(LiveArticlesMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(live_topics(), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.topic)
+        return super().get_queryset().with_topic(self.topic)
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
@@ -81,6 +82,32 @@ class Progress:
         )
 
 
+def wipe() -> None:
+    """Empty every content table at once (no per-row signals), children first."""
+    from articles.models import SlugRedirect, TopicCount
+    from newsletter.models import Delivery, Edition, EditionArticle
+
+    models = [
+        Delivery,
+        EditionArticle,
+        Edition,
+        SlugRedirect,
+        Article.related.through,
+        TaggedItem,
+        TopicCount,
+        Article,
+        Author,
+        Tag,
+    ]
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+
+
 def build(
     count: int,
     *,
@@ -137,13 +164,16 @@ def build(
                     cover_renditions=renditions(f"covers/bench-{n}"),
                 )
             )
-        created = Article.objects.bulk_create(rows)
-        TaggedItem.objects.bulk_create(
-            TaggedItem(tag=tag, content_type=article_type, object_id=article.pk)
-            for article in created
-            for tag in rng.sample(topics, TOPICS_PER_ARTICLE)
+        created = _insert(Article, rows)
+        _insert(
+            TaggedItem,
+            [
+                TaggedItem(tag=tag, content_type=article_type, object_id=pk)
+                for pk in created
+                for tag in rng.sample(topics, TOPICS_PER_ARTICLE)
+            ],
         )
-        ids += [article.pk for article in created]
+        ids += created
         progress.update(len(ids))
 
     out("  list positions and topic counts")
@@ -157,6 +187,40 @@ def build(
     pagecache.invalidate()
     out(f"  {count:,} articles in {time.monotonic() - began:.0f} s")
     return ids
+
+
+def _insert(model, objects: list) -> list[int]:
+    """Insert rows in bulk and return their ids: with COPY on PostgreSQL
+    (several times faster than INSERT for 100,000 articles)."""
+    if connection.vendor != "postgresql":
+        return [row.pk for row in model.objects.bulk_create(objects)]
+    table = model._meta.db_table
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            [table, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(
+            connection.ops.quote_name(column)
+            for column in ["id", *(field.column for field in fields)]
+        )
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, objects, strict=True):
+                copy.write_row([pk, *(_value(field, row, now) for field in fields)])
+    return ids
+
+
+def _value(field, row, now):
+    value = getattr(row, field.attname)
+    if value is None and getattr(field, "auto_now", False) | getattr(
+        field, "auto_now_add", False
+    ):
+        value = now
+    return field.get_db_prep_save(value, connection)
 
 
 def _search_vectors(ids: list[int], out) -> None:

@@ -23,6 +23,7 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -95,7 +96,7 @@ class SqlTimer:
             self.queries.append(sql)
 
 
-def build_and_profile(count: int, explain: bool) -> dict:
+def build_and_profile(count: int, explain: bool, reuse: bool) -> dict:
     import django
 
     django.setup()
@@ -103,20 +104,17 @@ def build_and_profile(count: int, explain: bool) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from taggit.models import Tag
 
-    from articles.models import Article, Author
+    from articles.models import Article
     from benchmarks import corpus
-    from newsletter.models import Edition
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    log(f"Building {count:,} articles ({connection.vendor})")
-    Edition.objects.all().delete()
-    Article.objects.all().delete()
-    Author.objects.all().delete()
-    Tag.objects.all().delete()
-    ids = corpus.build(count, out=log)
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    if not (reuse and len(ids) == count):
+        log(f"Building {count:,} articles ({connection.vendor})")
+        corpus.wipe()
+        ids = corpus.build(count, out=log)
     article_id = ids[len(ids) // 2]
     corpus.rank_related([article_id])
     article = Article.objects.get(pk=article_id)
@@ -316,6 +314,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a corpus of the same size"
+    )
+    parser.add_argument(
+        "--profile-only", action="store_true", help="no load test, no table"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: sudo apt-get install wrk")
@@ -324,12 +328,21 @@ def main() -> None:
     database_url = os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{STATE / 'bench.sqlite3'}"
     )
+    # Stopped from outside: still stop the servers started here.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     redis, cache_url = start_redis()
     try:
         port = free_port()
         env = production_env(port, database_url, cache_url)
         os.environ.update({**env, "PAGE_CACHE_SECONDS": "0"})
-        report = build_and_profile(args.articles, explain=not args.no_explain)
+        report = build_and_profile(
+            args.articles, explain=not args.no_explain, reuse=args.reuse
+        )
+        if args.profile_only:
+            log("\n\n".join(report["plans"]))
+            for page, numbers in report["profile"].items():
+                log(f"{page}: {numbers}")
+            return
         env["BENCH_FLOOR_FILE"] = report["floor_file"]
         log(
             f"Loading each page for {args.seconds} s with {args.connections} "
