@@ -122,15 +122,17 @@ class ArticleQuerySet(models.QuerySet):
         since = Coalesce(
             Subquery(newest[limit - 1 : limit]), Value(datetime.min.replace(tzinfo=UTC))
         )
-        place = Case(
-            *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)),
-            default=Value(len(ids)),
-        )
+        place = [  # the stored order first (a bare number would mean a column)
+            Case(
+                *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)),
+                default=Value(len(ids)),
+            )
+        ][: 1 if ids else 0]
         return (
             live.filter(Q(pk__in=ids) | Q(published_at__gte=since))
             .select_related("author")
             .defer(*LISTING_DEFERRED_FIELDS)
-            .order_by(place, "-published_at", "-pk")[:limit]
+            .order_by(*place, "-published_at", "-pk")[:limit]
         )
 
     def search(self, text: str):

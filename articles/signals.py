@@ -54,15 +54,17 @@ def _article_saved(sender, instance, created, raw=False, **kwargs):
         return
     if created:
         related_refresh(article_ids=[instance.pk])
-    if getattr(instance, "_listing_before", None) != _listing(instance):
-        positions_refresh()
+    before, after = getattr(instance, "_listing_before", None), _listing(instance)
+    if before != after:
+        dates = [state[1] for state in (before, after) if state and state[1]]
+        positions_refresh(since=min(dates, default=None))
         topic_counts_refresh(tag_ids=instance.tags.values_list("pk", flat=True))
 
 
 def _article_deleted(sender, instance, **kwargs):
     # Its topics' counts follow from its tagged items' deletion.
     if _listing(instance) is not None:
-        positions_refresh()
+        positions_refresh(since=instance.published_at)
 
 
 def _tagging_changed(sender, instance, **kwargs):
