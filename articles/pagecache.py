@@ -19,6 +19,7 @@ One cache round trip per hit: the generation and the page are fetched
 together. Django's ``CacheMiddleware`` needs two and knows no generation.
 """
 
+import logging
 import re
 import time
 import uuid
@@ -34,6 +35,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # the test GZipMiddleware uses
@@ -185,6 +187,16 @@ def _answer(request, response, generation: Generation):
     )
 
 
+def _guarded(call, *args, **kwargs):
+    """``call``'s result, or None if the cache cannot be reached: readers
+    then get pages rendered for them rather than errors."""
+    try:
+        return call(*args, **kwargs)
+    except Exception:  # each backend has its own connection errors
+        logger.exception("Page cache unavailable")
+        return None
+
+
 class PageCacheMiddleware:
     """Serve and store public pages for anonymous readers; answer 304s.
 
@@ -198,17 +210,23 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
         seconds = settings.PAGE_CACHE_SECONDS
         if not (seconds and reader_may_share(request)):
+            # Read before rendering: validators must not claim a change
+            # that happened while this page was being rendered.
+            generation = _guarded(current_generation, serving=False)
             response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and is_public(response):
-                generation = current_generation(serving=False)
+            if generation and is_public(response):
                 _add_validators(response, generation)
                 return _answer(request, response, generation)
             return response
 
         key = _page_key(request)
-        found = page_cache().get_many([GENERATION_KEY, key])
+        found = _guarded(page_cache().get_many, [GENERATION_KEY, key])
+        if found is None:  # the cache is down: serve the page uncached
+            return self.get_response(request)
         generation = _current(found.get(GENERATION_KEY), serving=True)
         entry = found.get(key)
         if entry is not None and entry[0] == generation.token:
@@ -224,7 +242,7 @@ class PageCacheMiddleware:
             # The token read before rendering: if content changed meanwhile,
             # this copy is already stale and will never be served.
             entry = (generation.token, response.content, dict(response.headers))
-            page_cache().set(key, entry, timeout=seconds)
+            _guarded(page_cache().set, key, entry, timeout=seconds)
         return _answer(request, response, generation)
 
 
@@ -234,9 +252,9 @@ class PublicGZipMiddleware(GZipMiddleware):
     BREACH needs a secret in a compressed body that also reflects input. The
     pages compressed here are those every reader gets alike (``is_public``):
     they carry no CSRF token (the sign-up form is CSRF-exempt, see
-    newsletter/views.py), no session data and set no cookie, which
-    tests/articles/test_pagecache.py checks page by page. Admin and other per-reader
-    pages, which do carry CSRF tokens, are left uncompressed.
+    newsletter/views.py), no session data and set no cookie, as
+    tests/articles/test_pagecache.py checks page by page. Admin and other
+    per-reader pages, which do carry CSRF tokens, are left uncompressed.
     """
 
     def process_response(self, request, response):

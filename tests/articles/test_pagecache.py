@@ -412,3 +412,16 @@ def test_admin_pages_are_not_compressed(client):
     response = editor.get("/admin/", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def test_pages_are_served_uncached_while_the_cache_is_down(client, settings, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "careerhub.redis_cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",  # nobody there
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 600
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Ask for the raise" in response.content.decode()
