@@ -63,9 +63,20 @@ def reader_may_share(request) -> bool:
     )
 
 
+# Request headers a stored page may vary on: the key tells encodings apart,
+# and only requests without cookies are served from the cache.
+_HANDLED_VARY = {"accept-encoding", "cookie"}
+
+
 def is_public(response) -> bool:
-    """A response every reader gets alike: marked public, setting no cookie."""
+    """A response every reader gets alike: marked public, setting no cookie,
+    varying on nothing the cache key does not tell apart."""
     cache_control = response.get("Cache-Control", "")
+    vary = {
+        header.strip().lower()
+        for header in response.get("Vary", "").split(",")
+        if header.strip()
+    }
     return (
         response.status_code == 200
         and not response.streaming
@@ -73,6 +84,7 @@ def is_public(response) -> bool:
         and not any(word in cache_control for word in _NOT_SHARED)
         and not response.cookies
         and not response.has_header("Set-Cookie")
+        and vary <= _HANDLED_VARY
     )
 
 

@@ -174,6 +174,9 @@ def test_responses_setting_a_cookie_or_private_are_never_stored():
     assert not pagecache.is_public(with_cookie)
     unmarked = HttpResponse("page")
     assert not pagecache.is_public(unmarked)
+    per_language = cache_publicly(HttpResponse("page"))
+    per_language["Vary"] = "Accept-Encoding, Accept-Language"
+    assert not pagecache.is_public(per_language)
 
 
 def test_previews_are_never_stored(client, page_cache, now):
