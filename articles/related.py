@@ -11,7 +11,9 @@ takes its place at its publish time without a new ranking.
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import LISTING_DEFERRED_FIELDS, Article
 
@@ -23,18 +25,27 @@ RESERVE = 12
 def ranked(article: Article, *, pool, limit: int):
     """The first ``limit`` of ``pool`` in related order for ``article``."""
     picked = Article.related.through.objects.filter(from_article_id=article.pk)
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    # Topic links of articles, by content type id: no join on a cast column.
+    tagged = Article.tags.through.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        tag__in=[tag.pk for tag in article.tags.all()],
+    )
     newest = pool.order_by("-published_at", "-pk").values("pk")[:limit]
-    candidates = (
-        Q(pk__in=picked.values("to_article_id"))
-        | Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk"))
-        | Q(pk__in=newest)
+    shared = (
+        tagged.filter(object_id=OuterRef("pk"))
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return (
-        pool.filter(candidates)
+        pool.filter(
+            Q(pk__in=picked.values("to_article_id"))
+            | Q(pk__in=tagged.values("object_id"))
+            | Q(pk__in=newest)
+        )
         .annotate(
             is_picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
-            shared_topics=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            shared_topics=Coalesce(Subquery(shared), 0),
         )
         .select_related("author")
         .defer(*LISTING_DEFERRED_FIELDS)

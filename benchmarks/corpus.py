@@ -181,12 +181,11 @@ def build(
     topic_counts_refresh(tag_ids=[tag.pk for tag in topics])
     if connection.vendor == "postgresql":
         _search_vectors(ids, out)
-    if not connection.in_atomic_block:  # tests run in a transaction
-        # Planner statistics, as autovacuum (PostgreSQL) would gather them.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
-            )
+    # Planner statistics, as autovacuum would gather them (VACUUM cannot run
+    # in the transaction tests run in).
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     pagecache.invalidate()
     out(f"  {count:,} articles in {time.monotonic() - began:.0f} s")
     return ids
