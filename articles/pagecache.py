@@ -187,14 +187,14 @@ _CONDITIONS = (
 )
 
 
-def _answer(request, response, generation: Generation):
+def _answer(request, response, generation: Generation | None):
     """The response, or 304 Not Modified if the reader's copy is current."""
     if not any(header in request.META for header in _CONDITIONS):
         return response
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
-        last_modified=int(generation.changed_at),
+        last_modified=int(generation.changed_at) if generation else None,
         response=response,
     )
 
@@ -226,14 +226,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         seconds = settings.PAGE_CACHE_SECONDS
         if not (seconds and reader_may_share(request)):
-            # Read before rendering: validators must not claim a change
-            # that happened while this page was being rendered.
-            generation = _guarded(current_generation, serving=False)
+            started = time.time()
             response = self.get_response(request)
-            if generation and is_public(response):
-                _add_validators(response, generation)
-                return _answer(request, response, generation)
-            return response
+            if not is_public(response):
+                return response
+            generation = _guarded(current_generation, serving=False)
+            if generation is None or generation.changed_at > started:
+                # Content changed while this page was rendered: which state
+                # it shows is unknown, so no date; its ETag is still right.
+                set_response_etag(response)
+                return _answer(request, response, None)
+            _add_validators(response, generation)
+            return _answer(request, response, generation)
 
         key = _page_key(request)
         found = _guarded(page_cache().get_many, [GENERATION_KEY, key])

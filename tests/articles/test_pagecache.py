@@ -428,3 +428,13 @@ def test_pages_are_served_uncached_while_the_cache_is_down(client, settings, art
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "Ask for the raise" in response.content.decode()
+
+
+def test_page_rendered_during_a_change_gets_no_date(client, article, monkeypatch):
+    """It may show the content before or after the change: only its ETag, which
+    comes from its bytes, can be trusted."""
+    later = pagecache.Generation("t", time.time() + 60, None)
+    monkeypatch.setattr(pagecache, "current_generation", lambda **kw: later)
+    response = client.get(article.get_absolute_url())
+    assert response["ETag"]
+    assert "Last-Modified" not in response
