@@ -313,9 +313,9 @@ def table(report: dict, baseline: dict | None) -> str:
         lines.append(row)
     lines.append(
         f"| floor | {hot_floor['rps']:.0f} | {hot_floor['p50']:.1f} / "
-        f"{hot_floor['p99']:.1f} | {hot_floor['cpu_ms']:.2f} | 1.00 "
+        f"{hot_floor['p99']:.1f} | {hot_floor['cpu_ms']:.2f} | 1.00, 1.00 "
         f"| {floor['rps']:.0f} | {floor['p50']:.1f} / "
-        f"{floor['p99']:.1f} | {floor['cpu_ms']:.2f} | 1.00 | | |"
+        f"{floor['p99']:.1f} | {floor['cpu_ms']:.2f} | 1.00, 1.00 | | |"
         + (" |" if baseline else "")
     )
     return "\n".join(lines)
