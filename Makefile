@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint format bench bench-digest check-deploy clean python
+.PHONY: run test test-e2e lint format bench bench-budgets bench-digest check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -53,7 +53,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Reader pages under load (gunicorn + wrk), cached and uncached, against a bare
+# Django view: ARTICLES=100000 for the big run, BENCH_DATABASE_URL for
+# PostgreSQL (that database is emptied). See benchmarks/site.py.
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.site --articles $(or $(ARTICLES),1000)
+
+# Time and memory budgets of the reader pages (pytest-benchmark).
+bench-budgets: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
 
 # One digest to N subscribers over SMTP to a local sink (PostgreSQL: DATABASE_URL).
@@ -64,6 +71,7 @@ bench-digest: $(STAMP)
 check-deploy: $(STAMP)
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=careerhub.example \
 	SITE_URL=https://careerhub.example EMAIL_URL=smtp://mail.example:587 \
+	CACHE_URL=redis://cache.example:6379/0 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

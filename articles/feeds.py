@@ -199,7 +199,7 @@ class TopicFeed(ArticleFeed):
         return {"slug": obj.slug}
 
     def live_articles(self, obj):
-        return Article.objects.live().filter(tags=obj)
+        return Article.objects.live().with_topic(obj)
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):

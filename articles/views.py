@@ -11,6 +11,7 @@ from .models import (
     live_topics,
     topics_in_use,
 )
+from .ordering import PositionPaginator
 
 ARTICLES_PER_PAGE = 12
 
@@ -47,6 +48,7 @@ class ArticleListView(LiveArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = PositionPaginator  # page 5,000 costs what page 1 costs
 
 
 class TopicListView(PublicPageMixin, ListView):
@@ -66,10 +68,15 @@ class TopicView(LiveArticlesMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(
-            live_topics().distinct().select_related("topic_description"),
+            live_topics().select_related("topic_description"),
             slug=self.kwargs["slug"],
         )
-        return super().get_queryset().filter(tags=self.topic)
+        return super().get_queryset().with_topic(self.topic)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.topic.article_count  # kept as data: no count
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)

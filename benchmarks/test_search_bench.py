@@ -1,6 +1,6 @@
 """Search at scale: 100,000 articles on PostgreSQL, answered from the GIN index.
 
-Run with `make bench` (not part of `make test`). Loading takes a minute or so:
+Run with `make bench-budgets` (not part of `make test`). Loading takes a minute or so:
 one bulk insert, then one UPDATE computing every search vector, as a backfill
 would in production.
 """

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "httpguard.middleware.RejectNulMiddleware",
+    # Anonymous page cache and 304s, then compression (see articles/pagecache.py).
+    "articles.pagecache.PageCacheMiddleware",
+    "articles.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,8 +134,9 @@ def cache_from_url(url: str) -> dict:
     backends = {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
         "dummy": "django.core.cache.backends.dummy.DummyCache",
-        "redis": "django.core.cache.backends.redis.RedisCache",
-        "rediss": "django.core.cache.backends.redis.RedisCache",
+        # Django's backend, keeping its client between calls (see the module).
+        "redis": "careerhub.redis_cache.RedisCache",
+        "rediss": "careerhub.redis_cache.RedisCache",
         "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
     }
     if scheme not in backends:
@@ -144,6 +148,10 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(CACHE_URL)}
+# Whole public pages kept for anonymous readers, in seconds (0 turns it off).
+# On by default in production; every change to content invalidates at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+PAGE_CACHE_ALIAS = "default"
 
 # ---------------------------------------------------------------------------
 # Mail (Django 6.1 MAILERS). EMAIL_URL examples:

@@ -18,9 +18,11 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401 (registers the system checks)
+            signals,
             tasks,  # noqa: F401 (registers the recurring clock)
         )
 
+        signals.connect()
         post_migrate.connect(
             start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
         )

@@ -3,10 +3,14 @@ import secrets
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+
+# Sent with the new ``status`` when editions change status through update().
+edition_status_changed = Signal()
 
 
 def new_unsubscribe_token() -> str:
@@ -121,6 +125,14 @@ class Subscriber(models.Model):
 
 
 class EditionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """As QuerySet.update, telling listeners when editions change status
+        (sending moves editions on with update(), which sends no post_save)."""
+        rows = super().update(**kwargs)
+        if rows and "status" in kwargs:
+            edition_status_changed.send(sender=Edition, status=kwargs["status"])
+        return rows
+
     def archived(self):
         """Editions readers may see on the web: those going or gone out."""
         return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])

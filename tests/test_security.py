@@ -125,6 +125,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "careerhub.example",
     "SITE_URL": "https://careerhub.example",
     "EMAIL_URL": "smtp://mailer:secret@mail.careerhub.example:587",
+    # Several app servers share one cache (the page cache's invalidations).
+    "CACHE_URL": "redis://cache.careerhub.example:6379/0",
 }
 
 
@@ -148,6 +150,16 @@ def test_deploy_checks_pass_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_of_a_page_cache_each_process_keeps_alone():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "CACHE_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "articles.W001" in result.stdout + result.stderr
+    env["PAGE_CACHE_SECONDS"] = "0"
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

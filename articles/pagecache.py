@@ -1,0 +1,277 @@
+"""The anonymous page cache, and conditional GET for every public page.
+
+Public pages (those ``caching.cache_publicly`` marks) are stored whole in
+Django's cache and served to readers who send no cookies. Invalidation is by
+one *generation*: a small record in the same cache naming the current token,
+when the content last changed and when the next scheduled article goes live.
+Each stored page carries the token it was rendered under and is served only
+while that token is current, so
+
+- any change to public content (signals in ``articles.signals`` and the
+  newsletter's) bumps the generation and every page is fresh at once, on
+  every app server sharing the cache (Redis, Memcached);
+- a scheduled article appears at its publish time: the generation expires
+  then, and the first request after it starts a new one;
+- a page rendered while a change was being saved is stored under the old
+  token, so it can never outlive the change.
+
+One cache round trip per hit: the generation and the page are fetched
+together. Django's ``CacheMiddleware`` needs two and knows no generation.
+"""
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, replace
+from hashlib import md5
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # the test GZipMiddleware uses
+_NOT_SHARED = ("private", "no-store", "no-cache")
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+# -- Who may get a cached page ------------------------------------------------
+
+
+def reader_may_share(request) -> bool:
+    """May this request be answered with the copy every anonymous reader gets?
+
+    Only plain reads with no cookies and no credentials: a logged-in editor,
+    or anyone carrying a session, CSRF or any other cookie, always gets a page
+    rendered for them. This is the one rule; storing and serving both ask it.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+# Request headers a stored page may vary on: the key tells encodings apart,
+# and only requests without cookies are served from the cache.
+_HANDLED_VARY = {"accept-encoding", "cookie"}
+
+
+def is_public(response) -> bool:
+    """A response every reader gets alike: marked public, setting no cookie,
+    varying on nothing the cache key does not tell apart."""
+    cache_control = response.get("Cache-Control", "")
+    vary = {
+        header.strip().lower()
+        for header in response.get("Vary", "").split(",")
+        if header.strip()
+    }
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and "public" in cache_control
+        and not any(word in cache_control for word in _NOT_SHARED)
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+        and vary <= _HANDLED_VARY
+    )
+
+
+# -- The generation -----------------------------------------------------------
+
+
+# Generation.until before anyone has needed it (it costs a query).
+UNKNOWN = -1.0
+
+
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    changed_at: float  # seconds since the epoch: the last change of content
+    until: float | None  # the next scheduled publish moment, None if none
+
+    def is_current(self, now: float) -> bool:
+        return self.until is None or self.until == UNKNOWN or now < self.until
+
+
+def _next_publish_moment() -> float | None:
+    from .models import Article, State  # models import this module's signals
+
+    moment = (
+        Article.objects.in_state(State.SCHEDULED)
+        .exclude(published_at=None)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return moment.timestamp() if moment else None
+
+
+def _store(generation: Generation) -> Generation:
+    page_cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def _start_generation(changed_at: float) -> Generation:
+    return _store(Generation(uuid.uuid4().hex, changed_at, _next_publish_moment()))
+
+
+def _current(found: Generation | None, *, serving: bool) -> Generation:
+    """The generation in force; ``serving`` when deciding about stored pages,
+    which needs to know when the next scheduled article goes live."""
+    now = time.time()
+    if found is None:  # first request, or evicted: content may have changed
+        found = _store(Generation(uuid.uuid4().hex, now, UNKNOWN))
+    if serving and found.until == UNKNOWN:
+        found = _store(replace(found, until=_next_publish_moment()))
+    if not found.is_current(now):  # a scheduled article has just gone live
+        return _start_generation(changed_at=found.until)
+    return found
+
+
+def current_generation(*, serving: bool = True) -> Generation:
+    return _current(page_cache().get(GENERATION_KEY), serving=serving)
+
+
+def invalidate() -> None:
+    """Every cached page is stale from now on (call after changing content).
+
+    Runs at once, and again when the transaction commits: a page rendered
+    between the two from data not yet committed is dropped by the second.
+    """
+    _start_generation(changed_at=time.time())
+    transaction.on_commit(lambda: _start_generation(changed_at=time.time()))
+
+
+# -- The middleware -----------------------------------------------------------
+
+
+def _page_key(request) -> str:
+    variant = (
+        "gzip"
+        if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        else "identity"
+    )
+    address = md5(request.build_absolute_uri().encode(), usedforsecurity=False)
+    return f"{PAGE_KEY_PREFIX}:{variant}:{address.hexdigest()}"
+
+
+def _add_validators(response, generation: Generation) -> None:
+    """ETag from the bytes sent, Last-Modified from the content's last change.
+
+    The site-wide change time replaces what feeds and sitemaps compute from
+    their items' dates: those miss an item taken away.
+    """
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    response["Last-Modified"] = http_date(generation.changed_at)
+
+
+_CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _answer(request, response, generation: Generation | None):
+    """The response, or 304 Not Modified if the reader's copy is current."""
+    if not any(header in request.META for header in _CONDITIONS):
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=int(generation.changed_at) if generation else None,
+        response=response,
+    )
+
+
+def _guarded(call, *args, **kwargs):
+    """``call``'s result, or None if the cache cannot be reached: readers
+    then get pages rendered for them rather than errors."""
+    try:
+        return call(*args, **kwargs)
+    except Exception:  # each backend has its own connection errors
+        logger.exception("Page cache unavailable")
+        return None
+
+
+class PageCacheMiddleware:
+    """Serve and store public pages for anonymous readers; answer 304s.
+
+    Sits above GZipMiddleware (a page is stored once per encoding) and below
+    SecurityMiddleware and WhiteNoise (their headers and redirects apply to
+    cached pages too). ``PAGE_CACHE_SECONDS = 0`` turns storing off; the
+    validators and 304 answers stay.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not (seconds and reader_may_share(request)):
+            started = time.time()
+            response = self.get_response(request)
+            if not is_public(response):
+                return response
+            generation = _guarded(current_generation, serving=False)
+            if generation is None or generation.changed_at > started:
+                # Content changed while this page was rendered: which state
+                # it shows is unknown, so no date; its ETag is still right.
+                set_response_etag(response)
+                return _answer(request, response, None)
+            _add_validators(response, generation)
+            return _answer(request, response, generation)
+
+        key = _page_key(request)
+        found = _guarded(page_cache().get_many, [GENERATION_KEY, key])
+        if found is None:  # the cache is down: serve the page uncached
+            return self.get_response(request)
+        generation = _current(found.get(GENERATION_KEY), serving=True)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation.token:
+            _, content, headers = entry
+            response = HttpResponse(content, headers=headers)
+            return _answer(request, response, generation)
+
+        response = self.get_response(request)
+        if not is_public(response):
+            return response
+        _add_validators(response, generation)
+        if request.method == "GET":
+            # The token read before rendering: if content changed meanwhile,
+            # this copy is already stale and will never be served.
+            entry = (generation.token, response.content, dict(response.headers))
+            _guarded(page_cache().set, key, entry, timeout=seconds)
+        return _answer(request, response, generation)
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Gzip public pages, feeds and sitemaps only.
+
+    BREACH needs a secret in a compressed body that also reflects input. The
+    pages compressed here are those every reader gets alike (``is_public``):
+    they carry no CSRF token (the sign-up form is CSRF-exempt, see
+    newsletter/views.py), no session data and set no cookie, as
+    tests/articles/test_pagecache.py checks page by page. Admin and other
+    per-reader pages, which do carry CSRF tokens, are left uncompressed.
+    """
+
+    def process_response(self, request, response):
+        if not is_public(response):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,104 @@
+"""What follows a change to articles, authors or topics.
+
+- Cached pages go stale (``pagecache.invalidate``).
+- Work that depends on the write, not on the request, is redone: list
+  positions, topic counts, the article's related list.
+
+Connected in ``ArticlesConfig.ready``. Every write path (admin, services,
+shell, fixtures) goes through these, so no caller has to remember. The
+refresh functions are plain, idempotent units, ready to be queued as
+background tasks.
+"""
+
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_save,
+)
+from taggit.models import Tag, TaggedItem
+
+from . import pagecache
+from .models import Article, Author, SlugRedirect
+from .ordering import positions_refresh
+from .related import related_refresh
+from .topics import topic_counts_refresh
+
+
+def _content_changed(sender, **kwargs):
+    if kwargs.get("raw"):  # loaddata: the loader invalidates when done
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    pagecache.invalidate()
+
+
+def _listing(article: Article) -> tuple | None:
+    """What list positions and topic counts depend on."""
+    if article.status != Article.Status.PUBLISHED:
+        return None
+    return (article.status, article.published_at)
+
+
+def _article_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._listing_before = None
+        return
+    stored = Article.objects.filter(pk=instance.pk).only("status", "published_at")
+    instance._listing_before = next((_listing(a) for a in stored), None)
+
+
+def _article_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        related_refresh(article_ids=[instance.pk])
+    before, after = getattr(instance, "_listing_before", None), _listing(instance)
+    if before != after:
+        dates = [state[1] for state in (before, after) if state and state[1]]
+        positions_refresh(since=min(dates, default=None))
+        topic_counts_refresh(tag_ids=instance.tags.values_list("pk", flat=True))
+
+
+def _article_deleted(sender, instance, **kwargs):
+    # Its topics' counts follow from its tagged items' deletion.
+    if _listing(instance) is not None:
+        positions_refresh(since=instance.published_at)
+
+
+def _tagging_changed(sender, instance, **kwargs):
+    if not kwargs.get("raw"):
+        topic_counts_refresh(tag_ids=[instance.tag_id])
+
+
+def _topics_or_picks_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse and sender is Article.related.through:
+        # Articles added to (or removed from) another's picks from its side.
+        related_refresh(article_ids=pk_set or [])
+    elif isinstance(instance, Article):
+        related_refresh(article_ids=[instance.pk])
+
+
+def connect():
+    # Articles (save, publish, unpublish, re-slug, delete), their authors and
+    # topics (rename, delete), topic and hand-picked links, old addresses.
+    for model in (Article, Author, Tag, TaggedItem, SlugRedirect):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"pc-{model}")
+        post_delete.connect(
+            _content_changed, sender=model, dispatch_uid=f"pc-del-{model}"
+        )
+    for through in (Article.tags.through, Article.related.through):
+        m2m_changed.connect(
+            _content_changed, sender=through, dispatch_uid=f"pc-m2m-{through}"
+        )
+        m2m_changed.connect(
+            _topics_or_picks_changed, sender=through, dispatch_uid=f"rel-{through}"
+        )
+    pre_save.connect(_article_before_save, sender=Article, dispatch_uid="pos-pre")
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="pos-post")
+    post_delete.connect(_article_deleted, sender=Article, dispatch_uid="pos-del")
+    post_save.connect(_tagging_changed, sender=TaggedItem, dispatch_uid="tc-save")
+    post_delete.connect(_tagging_changed, sender=TaggedItem, dispatch_uid="tc-del")
