@@ -10,3 +10,7 @@ class ArticlesConfig(AppConfig):
         from django.apps import apps
 
         apps.get_app_config("taggit").verbose_name = "Topics"
+
+        from . import versions
+
+        versions.register()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "axes",
+    "reversion",
     "articles",
     "newsletter",
     # After django.contrib.admin: mends the registered admin classes.
