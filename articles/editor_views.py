@@ -111,9 +111,10 @@ def autosave(request, model_admin, object_id):
             409,
         )
     if versions.locked_token(article.pk) != token:
+        who = versions.last_saved_by(article)
         return JsonResponse(
             {
-                "error": f"Not autosaved: {versions.last_saved_by(article)} saved a newer "
+                "error": f"Not autosaved: {who} saved a newer "
                 "version while you were writing. Your text is still here; "
                 "save to compare the two.",
                 "conflict": True,
@@ -194,9 +195,10 @@ def restore(request, model_admin, object_id, version_id):
     )
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     if versions.locked_token(article.pk) != request.POST.get("edit_token", ""):
+        who = versions.last_saved_by(article)
         messages.error(
             request,
-            f"Not restored: {versions.last_saved_by(article)} saved a newer version since "
+            f"Not restored: {who} saved a newer version since "
             "you opened the list of versions. Look at the versions again.",
         )
         return HttpResponseRedirect(
