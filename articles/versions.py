@@ -170,7 +170,11 @@ def _word_pieces(old: str, new: str) -> tuple[list, list]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         removed.append((tag != "equal", "".join(a[i1:i2])))
         added.append((tag != "equal", "".join(b[j1:j2])))
-    return [p for p in removed if p[1]], [p for p in added if p[1]]
+    removed, added = [p for p in removed if p[1]], [p for p in added if p[1]]
+    # A line rewritten from end to end reads better unmarked.
+    if not any(not changed and text.strip() for changed, text in removed):
+        return [], []
+    return removed, added
 
 
 def diff_lines(old: str, new: str) -> list[DiffLine]:

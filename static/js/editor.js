@@ -157,9 +157,62 @@
     });
   }
 
+  // Name the controls Django's widgets leave unnamed for screen readers:
+  // the autocomplete pickers (select2) and a file input under a legend.
+  function labelText(element) {
+    return element.textContent.trim().replace(/:$/, "");
+  }
+
+  function nameControls(form) {
+    for (const container of form.querySelectorAll(".select2-container")) {
+      const select = container.previousElementSibling;
+      const label = select && select.id && form.querySelector(`label[for="${select.id}"]`);
+      if (!label) {
+        continue;
+      }
+      if (!label.id) {
+        label.id = `${select.id}_label`;
+      }
+      const combobox = container.querySelector("[role=combobox]");
+      if (combobox && !combobox.dataset.deskNamed) {
+        const shown = combobox.getAttribute("aria-labelledby") || "";
+        combobox.setAttribute("aria-labelledby", `${label.id} ${shown}`.trim());
+        combobox.dataset.deskNamed = "yes";
+      }
+      for (const part of container.querySelectorAll(
+        "[role=textbox], .select2-search__field",
+      )) {
+        if (!part.getAttribute("aria-label")) {
+          part.setAttribute("aria-label", labelText(label));
+        }
+      }
+    }
+    for (const input of form.querySelectorAll("fieldset input[type=file]")) {
+      const legend = input.closest("fieldset").querySelector("legend");
+      if (legend && input.labels.length === 0 && !input.getAttribute("aria-label")) {
+        input.setAttribute("aria-label", labelText(legend));
+      }
+    }
+  }
+
+  function setUpNames() {
+    const form = document.getElementById("article_form");
+    if (!form) {
+      return;
+    }
+    nameControls(form);
+    // The pickers draw (and redraw) themselves after the page loads.
+    new MutationObserver(() => nameControls(form)).observe(form, {
+      childList: true,
+      subtree: true,
+    });
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
+    document.addEventListener("DOMContentLoaded", setUpNames);
   } else {
     setUp();
+    setUpNames();
   }
 })();
