@@ -70,9 +70,10 @@
       }
       // Sanitised HTML from the server, the same the article page shows.
       output.innerHTML = answer.html;
-      counts.textContent =
-        `${plural(answer.words, "word", "words")} · ` +
-        `${plural(answer.minutes, "minute", "minutes")} to read`;
+      counts.textContent = answer.words
+        ? `${plural(answer.words, "word", "words")} · ` +
+          `${plural(answer.minutes, "minute", "minutes")} to read`
+        : "0 words: the preview appears as you type.";
       missing.replaceChildren(
         ...answer.missing.map((ref) => {
           const item = document.createElement("li");
@@ -92,11 +93,16 @@
 
     // -- Autosave (drafts only) ----------------------------------------------
     const autosaveUrl = pane.dataset.autosaveUrl;
-    if (!autosaveUrl || !token) {
+    if (pane.dataset.state === "new") {
       status.textContent =
-        pane.dataset.state === "new"
-          ? "Drafts are autosaved once you have saved this article the first time."
-          : "";
+        "Drafts are autosaved once you have saved this article the first time.";
+      return;
+    }
+    if (pane.dataset.autosave === "paused") {
+      status.textContent = "Autosave is paused until you save this text yourself.";
+      return;
+    }
+    if (!autosaveUrl || !token) {
       return;
     }
     if (pane.dataset.state !== "draft") {

@@ -131,6 +131,8 @@ def test_two_editors_edit_one_article_and_the_second_save_is_refused(
         expect(page.locator(".desk-conflict")).to_contain_text(
             "Bea's version of the text."
         )
+        # No autosave replaces Bea's text behind Edna's back.
+        expect(page.locator("#desk-autosave")).to_contain_text("paused")
 
     draft.refresh_from_db()
     assert draft.body == "Bea's version of the text."
