@@ -23,6 +23,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from . import read_more, roles, services
+from .admin_desk import ArticleDeskMixin
 from .admin_filters import ReviewFreshnessFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
 from .models import Article, ArticleQuerySet, Author, State, TopicDescription
@@ -150,7 +151,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [

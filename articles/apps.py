@@ -11,6 +11,7 @@ class ArticlesConfig(AppConfig):
 
         apps.get_app_config("taggit").verbose_name = "Topics"
 
-        from . import checks, signals  # noqa: F401 (checks registers itself)
+        from . import checks, signals, versions  # noqa: F401 (checks registers itself)
 
         signals.connect()
+        versions.register()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its task queue admin replaces the package's.
     "taskqueue",
     "django_tasks_db",
+    "reversion",
     "articles",
     "newsletter",
     # After django.contrib.admin: mends the registered admin classes.

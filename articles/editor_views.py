@@ -1,0 +1,213 @@
+"""The editor's desk endpoints: live preview, autosave, versions and restore.
+
+Served under the admin (login and CSRF checks), with the ArticleAdmin's own
+rules for who may see and change which article.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+from reversion.models import Version
+
+from . import read_more, versions
+from .models import Article, State
+
+# Far beyond any article (the longest demo one is ~1,500 words), small enough
+# that a preview on every pause in typing stays cheap.
+MAX_BODY_CHARS = 100_000
+MAX_TITLE_CHARS = Article._meta.get_field("title").max_length
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def when(moment) -> str:
+    """A moment as editors read it: in the site's time zone, named."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j M Y, H:i')} {local.tzname()}"
+
+
+def _article_for_change(model_admin, request, object_id) -> Article:
+    article = model_admin.get_object(request, object_id)
+    if article is None:
+        raise Http404("No article matches this address.")
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
+    return article
+
+
+# -- Live preview --------------------------------------------------------------
+
+
+@require_POST
+def preview(request, model_admin):
+    """The body as readers will get it, with the viewer's "Read more" rights.
+
+    References to articles the viewer may not see render as missing, exactly
+    as the form treats them: a writer learns nothing of others' drafts.
+    """
+    if not (
+        model_admin.has_add_permission(request)
+        or model_admin.has_change_permission(request)
+    ):
+        raise PermissionDenied
+    body = request.POST.get("body")
+    if body is None:
+        return _error("Send the article text as “body”.", 400)
+    if len(body) > MAX_BODY_CHARS:
+        return _error(
+            f"The text is too long to preview (over {MAX_BODY_CHARS:,} characters).",
+            413,
+        )
+    body, missing = read_more.normalise(body.replace("\r\n", "\n"), viewer=request.user)
+    draft = Article(body=body)
+    draft.render()
+    response = JsonResponse(
+        {
+            "html": draft.body_for_page(viewer=request.user),
+            "words": draft.word_count,
+            "minutes": draft.reading_minutes,
+            "missing": missing,
+        }
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+# -- Autosave --------------------------------------------------------------------
+
+
+@require_POST
+@transaction.atomic
+def autosave(request, model_admin, object_id):
+    """Save a draft's title and body, unless someone saved a newer version.
+
+    Answers 409 when the article changed since the editor's form was loaded
+    (nothing is written: the text stays in the editor's browser), or when it
+    is not a draft (a live text changes only when its editor saves).
+    """
+    title = " ".join(request.POST.get("title", "").split())
+    # Stripped as the form strips it, so an autosave and a save store the same.
+    body = request.POST.get("body", "").strip() or None
+    token = request.POST.get("edit_token", "")
+    if body is None or not title:
+        return _error("Not autosaved: the article needs a title and a text.", 400)
+    if len(body) > MAX_BODY_CHARS or len(title) > MAX_TITLE_CHARS:
+        return _error("Not autosaved: the text is too long.", 413)
+    article = _article_for_change(model_admin, request, object_id)
+    if article.state != State.DRAFT:
+        return _error(
+            "Autosave is off: this article is not a draft, so readers would "
+            "see every change. Save when the text is ready.",
+            409,
+        )
+    if versions.locked_token(article.pk) != token:
+        who = versions.last_saved_by(article)
+        return JsonResponse(
+            {
+                "error": f"Not autosaved: {who} saved a newer "
+                "version while you were writing. Your text is still here; "
+                "save to compare the two.",
+                "conflict": True,
+            },
+            status=409,
+        )
+    body, _missing = read_more.normalise(
+        body.replace("\r\n", "\n"), viewer=request.user
+    )
+    article = versions.article_autosave(
+        article=article, user=request.user, title=title, body=body
+    )
+    return JsonResponse(
+        {
+            "edit_token": versions.edit_token(article.modified_at),
+            "saved_at": when(article.modified_at),
+        }
+    )
+
+
+# -- Versions ----------------------------------------------------------------------
+
+
+def versions_page(request, model_admin, object_id):
+    """The article's versions; two of them compared; a restore button each."""
+    article = model_admin.get_object(request, object_id)
+    if article is None:
+        raise Http404("No article matches this address.")
+    if not model_admin.has_view_or_change_permission(request, article):
+        raise PermissionDenied
+    kept = list(versions.versions_of(article))
+    by_id = {str(version.pk): version for version in kept}
+    older = by_id.get(request.GET.get("from", ""))
+    newer = by_id.get(request.GET.get("to", ""))
+    if newer is None and kept:
+        newer = kept[0]  # "Compare with the latest"
+    if older is None and len(kept) > 1 and newer == kept[0]:
+        older = kept[1]
+    comparison = None
+    if older is not None and newer is not None:
+        comparison = {
+            "older": older,
+            "newer": newer,
+            "title_changed": older.field_dict.get("title")
+            != newer.field_dict.get("title"),
+            "lines": versions.diff_lines(
+                older.field_dict.get("body"), newer.field_dict.get("body")
+            ),
+        }
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Versions of “{article}”",
+        "subtitle": None,
+        "opts": opts,
+        "app_label": opts.app_label,
+        "original": article,
+        "versions": kept,
+        "comparison": comparison,
+        "can_restore": model_admin.has_change_permission(request, article),
+        "edit_token": versions.edit_token(article.modified_at),
+        "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+    }
+    response = TemplateResponse(
+        request, "admin/articles/article/versions.html", context
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@transaction.atomic
+def restore(request, model_admin, object_id, version_id):
+    article = _article_for_change(model_admin, request, object_id)
+    version = get_object_or_404(
+        Version.objects.get_for_object(article).select_related("revision"),
+        pk=version_id,
+    )
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    if versions.locked_token(article.pk) != request.POST.get("edit_token", ""):
+        who = versions.last_saved_by(article)
+        messages.error(
+            request,
+            f"Not restored: {who} saved a newer version since "
+            "you opened the list of versions. Look at the versions again.",
+        )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_versions", args=[article.pk])
+        )
+    versions.article_restore(article=article, version=version, user=request.user)
+    messages.success(
+        request,
+        f"The version of {when(version.revision.date_created)} is back; the text "
+        "it replaced is kept as a version too.",
+    )
+    return HttpResponseRedirect(change_url)
