@@ -64,7 +64,7 @@ bench-digest: $(STAMP)
 check-deploy: $(STAMP)
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=careerhub.example \
 	SITE_URL=https://careerhub.example EMAIL_URL=smtp://mail.example:587 \
-	CACHE_URL=redis://127.0.0.1:6379/0 \
+	CACHE_URL=redis://cache.example:6379/0 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
