@@ -315,6 +315,27 @@ def test_the_deployment_serves_pages_files_signups_and_the_admin(stack):
     assert b"CareerHub editors" in body
 
 
+def test_nginx_limits_floods_of_sign_ups_and_logins_per_client(stack):
+    def burst(method, path, body=None):
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return [
+            stack.request(method, path, body=body, headers=headers) for _ in range(8)
+        ]
+
+    signups = burst("POST", "/newsletter/", "email=flood%40example.com")
+    logins = burst("POST", "/admin/login/", "username=a&password=b")
+    pages = burst("GET", "/")
+
+    # 10 a minute with a burst of 5: the 7th at once is refused by nginx
+    # (its own error page), before Django's own limits come into play.
+    for answers in (signups, logins):
+        statuses = [response.status for response, _ in answers]
+        assert 429 not in statuses[:6], statuses
+        assert statuses[6:] == [429, 429]
+        assert b"nginx" in answers[-1][1]
+    assert {response.status for response, _ in pages} == {200}
+
+
 def test_slow_clients_do_not_hold_up_other_readers(stack):
     ArticleFactory(title="Writing a cover letter")
     stack.request("GET", "/")  # warm the workers
