@@ -125,6 +125,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "careerhub.example",
     "SITE_URL": "https://careerhub.example",
     "EMAIL_URL": "smtp://mailer:secret@mail.careerhub.example:587",
+    # Several app servers share one cache (the page cache's invalidations).
+    "CACHE_URL": "redis://cache.careerhub.example:6379/0",
 }
 
 
