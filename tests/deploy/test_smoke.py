@@ -316,24 +316,27 @@ def test_the_deployment_serves_pages_files_signups_and_the_admin(stack):
 
 
 def test_nginx_limits_floods_of_sign_ups_and_logins_per_client(stack):
-    def burst(method, path, body=None):
+    def until_refused(method, path, body=None):
+        """Requests at once until one is refused: how many passed, and it."""
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        return [
-            stack.request(method, path, body=body, headers=headers) for _ in range(8)
-        ]
+        for sent in range(20):
+            response, answer = stack.request(method, path, body=body, headers=headers)
+            if response.status == 429:
+                return sent, answer
+        return sent + 1, None
 
-    signups = burst("POST", "/newsletter/", "email=flood%40example.com")
-    logins = burst("POST", "/admin/login/", "username=a&password=b")
-    pages = burst("GET", "/")
-
-    # 10 a minute with a burst of 5: the 7th at once is refused by nginx
-    # (its own error page), before Django's own limits come into play.
-    for answers in (signups, logins):
-        statuses = [response.status for response, _ in answers]
-        assert 429 not in statuses[:6], statuses
-        assert statuses[6:] == [429, 429]
-        assert b"nginx" in answers[-1][1]
-    assert {response.status for response, _ in pages} == {200}
+    # 10 a minute with a burst of 5: at least 6 pass at once, then nginx
+    # refuses with its own page, before Django's own limits come into play
+    # (a slow machine may earn one more request per 6 s meanwhile).
+    for method, path, body in (
+        ("POST", "/newsletter/", "email=flood%40example.com"),
+        ("POST", "/admin/login/", "username=a&password=b"),
+    ):
+        passed, refusal = until_refused(method, path, body)
+        assert 6 <= passed < 20, (path, passed)
+        assert b"<center>nginx" in refusal
+    # Reading pages is not limited.
+    assert {stack.request("GET", "/")[0].status for _ in range(10)} == {200}
 
 
 def test_slow_clients_do_not_hold_up_other_readers(stack):
