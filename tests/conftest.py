@@ -39,3 +39,30 @@ def db_tasks(settings):
     """The real task queue (django-tasks-db): enqueued tasks wait for a worker."""
     settings.TASKS = tasks.DATABASE
     return tasks.Queue()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis server for this test session (skipped without redis-server)."""
+    from tests.services import Processes, start_redis
+
+    processes = Processes(tmp_path_factory.mktemp("redis"))
+    try:
+        yield start_redis(processes)
+    finally:
+        processes.stop_all()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The default cache on that Redis server, emptied before the test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        }
+    }
+    cache.clear()
+    return cache
