@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
 
         apps.get_app_config("taggit").verbose_name = "Topics"
 
-        from . import checks, signals, versions  # noqa: F401 (checks registers itself)
+        from . import signals, versions
 
         signals.connect()
         versions.register()
