@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from . import read_more, roles, services
 from .admin_filters import ReviewFreshnessFilter
+from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
 from .models import Article, ArticleQuerySet, Author, State, TopicDescription
 from .preview import ArticlePreviewView
@@ -150,7 +151,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -164,6 +165,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["author"]
     list_filter = [
         StateFilter,
+        WaitingForReviewFilter,
         ("author", admin.RelatedOnlyFieldListFilter),
         TopicFilter,
         "featured",

@@ -238,6 +238,14 @@ class Article(models.Model):
     featured = models.BooleanField(
         default=False, help_text="Featured articles lead the home page."
     )
+    review_requested_at = models.DateTimeField(
+        "review requested",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the writer submitted this draft for an editor's review; "
+        "cleared when it is published.",
+    )
     meta_description = models.CharField(
         max_length=160,
         blank=True,
