@@ -265,19 +265,19 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="“Read more” links")
     def read_more_summary(self, article):
-        ids = read_more.target_ids(article.body_html)
-        if not ids:
+        refs = list(dict.fromkeys(read_more.references(article.body)))
+        if not refs:
             return "None yet."
         # The viewer get_object noted: without one, only live targets show.
         viewer = getattr(article, "admin_viewer", None)
         targets = read_more.targets_for([article.body_html], viewer=viewer)
         rows = []
-        for pk in ids:
-            target = targets.get(pk)
+        for ref in refs:
+            target = targets.get(article.read_more_refs.get(ref))
             if target is None:
-                rows.append((pk, "no article with this ID", "draft", "Hidden"))
+                rows.append((ref, "no article you can see", "draft", "Hidden"))
             else:
-                rows.append((pk, target.title, target.state.value, target.state))
+                rows.append((ref, target.title, target.state.value, target.state))
         return format_html(
             '<ul class="read-more-summary">{}</ul>',
             format_html_join(

@@ -64,6 +64,9 @@ class PublishingAdminMixin:
             "may_submit": not may_publish
             and (article is None or article.review_requested_at is None),
             "tz_field": TZ_FIELD,
+            "links_here": publishing.links_here(article, viewer=request.user)
+            if article
+            else None,
         }
         return super().render_change_form(request, context, add, change, **kw)
 
@@ -138,4 +141,14 @@ class PublishingAdminMixin:
         )
 
     def publish_warnings(self, request, article, action) -> list[str]:
-        return []
+        if action != publishing.UNPUBLISH:
+            return []
+        referrers = list(publishing.live_referrers(article))
+        if not referrers:
+            return []
+        names = ", ".join(f"“{referrer}”" for referrer in referrers)
+        return [
+            f"{len(referrers)} live article(s) link to it: {names}. Their "
+            "“Read more” line or related card for it disappears until it is "
+            "published again."
+        ]

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from . import images, read_more
+from . import images
 from .models import Article, Author
 
 
@@ -189,7 +189,9 @@ class ArticleAdminForm(forms.ModelForm):
         # Browsers send CRLF line endings; store the text the way it is typed.
         body = self.cleaned_data["body"].replace("\r\n", "\n")
         # Among what the user may see: someone else's draft is "no article".
-        body, missing = read_more.normalise(body, viewer=self.viewer)
+        # The text stays as typed; the ids are stored beside it.
+        self.instance.body = body
+        missing = self.instance.link_read_more(viewer=self.viewer)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)
             raise forms.ValidationError(
@@ -199,7 +201,7 @@ class ArticleAdminForm(forms.ModelForm):
                 code="read_more_missing",
             )
         own = self.instance.pk
-        if own and str(own) in read_more.references(body):
+        if own and own in self.instance.read_more_refs.values():
             raise forms.ValidationError(
                 "An article cannot point to itself with “Read more”.",
                 code="read_more_self",

@@ -259,6 +259,22 @@ class Article(models.Model):
         verbose_name="hand-picked related articles",
         help_text="Shown first under 'Related articles'.",
     )
+    read_more_refs = models.JSONField(
+        "“Read more” references",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Each “Read more” reference of the body, as typed, with the id "
+        "of the article it was resolved to.",
+    )
+    reads_more = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        editable=False,
+        related_name="read_more_from",
+        verbose_name="“Read more” targets",
+    )
     tags = TaggableManager("topics", blank=True, help_text="Comma-separated topics.")
 
     body_html = models.TextField(blank=True, editable=False)
@@ -289,10 +305,18 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         # Re-render only when the body is written, and then write what it
         # yields too (a save of, say, the featured flag needs neither).
-        if update_fields is None or "body" in update_fields:
+        body_written = update_fields is None or "body" in update_fields
+        if body_written:
+            from . import read_more
+
+            self.link_read_more(viewer=read_more.SYSTEM)
             self.render()
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    *RENDERED_FIELDS,
+                    "read_more_refs",
+                }
         text_changed = loaded and (
             loaded.get("title") != self.title or loaded.get("body") != self.body
         )
@@ -309,6 +333,8 @@ class Article(models.Model):
             # redirect from this slug to another article stays: it answers
             # only while this one is not live (a live slug always wins).
             SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
+            if body_written:
+                self.reads_more.set(set(self.read_more_refs.values()))
             if update_fields is None or {"title", "excerpt", "body"} & set(
                 update_fields
             ):
@@ -388,9 +414,27 @@ class Article(models.Model):
                 }
             )
 
+    def link_read_more(self, *, viewer) -> list[str]:
+        """Resolve the body's "Read more" references not resolved yet.
+
+        Forms call it with the editor as ``viewer`` and report what is
+        missing; ``save`` calls it as the system for every other writer of
+        the body (commands, services), who may reference any article.
+        """
+        from . import read_more
+
+        self.read_more_refs, missing = read_more.link(
+            self.body, self.read_more_refs, viewer=viewer
+        )
+        return missing
+
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
-        self.body_html = rendering.markdown_to_html(self.body)
+        from . import read_more
+
+        self.body_html = rendering.markdown_to_html(
+            read_more.to_ids(self.body, self.read_more_refs)
+        )
         text = rendering.html_to_text(self.body_html)
         self.word_count = len(text.split())
         self.auto_excerpt = rendering.cut_excerpt(

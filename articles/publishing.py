@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import services
-from .models import Article, State
+from . import roles, services
+from .models import Article, ArticleQuerySet, State
 
 PUBLISH = "publish"
 SCHEDULE = "schedule"
@@ -156,3 +156,28 @@ def article_request_review(*, article: Article) -> Article:
 
 def waiting_for_review_q() -> Q:
     return Q(status=Article.Status.DRAFT, review_requested_at__isnull=False)
+
+
+def _pointing_at(article: Article):
+    """Articles with a "Read more" to ``article`` or picking it as related."""
+    pointing = Q(reads_more=article) | Q(related=article)
+    return (
+        Article.objects.filter(
+            pk__in=Article.objects.filter(pointing).values("pk"),
+        )
+        .exclude(pk=article.pk)
+        .only("title", "slug", "status", "published_at")
+        .order_by("title", "pk")
+    )
+
+
+def live_referrers(article: Article):
+    """Live articles pointing at ``article``: unpublishing it drops their
+    "Read more" lines and related cards for it."""
+    return _pointing_at(article).filter(ArticleQuerySet.live_q())
+
+
+def links_here(article: Article, *, viewer):
+    """What links here, among the articles ``viewer`` may know of (a writer
+    learns nothing of someone else's drafts)."""
+    return _pointing_at(article).filter(roles.visible_articles_q(viewer))
