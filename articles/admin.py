@@ -19,14 +19,21 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
-from taggit.admin import TagAdmin
+from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
 
 from . import read_more, roles, services
 from .admin_filters import ReviewFreshnessFilter
 from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
-from .models import Article, ArticleQuerySet, Author, State, TopicDescription
+from .models import (
+    Article,
+    ArticleQuerySet,
+    Author,
+    State,
+    Topic,
+    TopicDescription,
+)
 from .preview import ArticlePreviewView
 
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked
@@ -216,7 +223,7 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
             cover.remove("cover_preview")
         return [
             (None, {"fields": writing}),
-            ("Topics", {"fields": ["tags"]}),
+            ("Topics", {"fields": self._topic_fields(request)}),
             (
                 "Cover image",
                 {
@@ -237,6 +244,11 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
                 },
             ),
         ]
+
+    def _topic_fields(self, request):
+        if roles.can_create_topics(request.user):
+            return ["tags", "create_topics"]
+        return ["tags"]
 
     def _people_fieldset(self, request, obj):
         if roles.can_publish(request.user):
@@ -651,10 +663,26 @@ class TopicDescriptionInline(admin.StackedInline):
     verbose_name_plural = "description"
 
 
-# Topics are taggit's tags: its admin, with the topic's description on top.
+# Topics are taggit's tags: its admin, named "Topics" (a proxy model), with
+# the topic's description on top.
 admin.site.unregister(Tag)
 
 
-@admin.register(Tag)
+class TopicUseInline(TaggedItemInline):
+    verbose_name = "use of this topic"
+    verbose_name_plural = "uses of this topic"
+
+
+@admin.register(Topic)
 class TopicAdmin(TagAdmin):
-    inlines = [TopicDescriptionInline, *TagAdmin.inlines]
+    inlines = [TopicDescriptionInline, TopicUseInline]
+    actions = ["merge_topics"]
+
+    @admin.action(description="Merge selected topics")
+    def merge_topics(self, request, queryset):
+        return self.render_tag_form(request, queryset)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # taggit's merge view speaks of tags; editors know them as topics.
+        message = str(message).replace("Tags", "Topics").replace("tag", "topic")
+        super().message_user(request, message, *args, **kwargs)

@@ -2,13 +2,11 @@
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
-from taggit.models import Tag
 
-from . import images
+from . import images, roles, topics
 from .models import Article, Author
 
 
@@ -100,13 +98,7 @@ class TopicField(forms.CharField):
                     "100 characters.",
                     code="topic_too_long",
                 )
-        query = Q()
-        for name in names:
-            query |= Q(name__iexact=name)
-        existing = {
-            tag.lower(): tag
-            for tag in Tag.objects.filter(query).values_list("name", flat=True)
-        }
+        existing = topics.existing_names(names)
         return [existing.get(name.lower(), name) for name in names]
 
     def has_changed(self, initial, data):
@@ -135,8 +127,16 @@ def markdown_help_text() -> str:
 
 class ArticleAdminForm(forms.ModelForm):
     # Who fills the form in (ArticleAdmin.get_form sets it); without one,
-    # "Read more" may only point to live articles.
+    # "Read more" may only point to live articles and no topic is created.
     viewer = None
+
+    create_topics = forms.BooleanField(
+        label="Create new topics",
+        required=False,
+        help_text="Topics that do not exist yet are refused, so a typo never "
+        "becomes a public topic page. Tick this to create the new topics the "
+        "message names.",
+    )
 
     class Meta:
         model = Article
@@ -161,6 +161,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
+        if "tags" not in fields or not roles.can_create_topics(self.viewer):
+            fields.pop("create_topics", None)
         if "body" in fields:
             fields["body"].help_text = markdown_help_text()
         if "tags" in fields:
@@ -220,6 +222,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_new_topics(cleaned)
         # A new upload, or the stored file when none is sent; False = cleared.
         has_cover = bool(cleaned.get("cover_image"))
         if has_cover and "cover_alt" in self.fields and not cleaned.get("cover_alt"):
@@ -229,6 +232,25 @@ class ArticleAdminForm(forms.ModelForm):
                 "screen reader or cannot load images.",
             )
         return cleaned
+
+    def _check_new_topics(self, cleaned):
+        """Writers choose existing topics; editors confirm new ones."""
+        new = topics.unknown(cleaned.get("tags") or [])
+        if not new:
+            return
+        listed = ", ".join(f"“{name}”" for name in new)
+        if "create_topics" not in self.fields:
+            self.add_error(
+                "tags",
+                f"Not an existing topic: {listed}. Choose from the suggested "
+                "topics; ask an editor if a new topic is needed.",
+            )
+        elif not cleaned.get("create_topics"):
+            self.add_error(
+                "tags",
+                f"New topic, not created yet: {listed}. Check the spelling, or "
+                "tick “Create new topics” below and save again to create it.",
+            )
 
 
 class AuthorAdminForm(forms.ModelForm):

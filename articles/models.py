@@ -464,6 +464,15 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
+class Topic(Tag):
+    """Topics as the admin names them: taggit's tags, under their own name."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+
 class TopicDescription(models.Model):
     """What a topic's page says about it: topics are taggit tags, and this side
     table gives each one an editable description without a custom tag model."""

@@ -134,7 +134,11 @@ def test_topics_are_split_on_commas_and_reuse_existing_names(editor_client, auth
 
     editor_client.post(
         add_url(),
-        article_form(author=author.pk, tags="career change, interviews, Interviews"),
+        article_form(
+            author=author.pk,
+            tags="career change, interviews, Interviews",
+            create_topics="on",
+        ),
     )
 
     article = Article.objects.get()
@@ -146,7 +150,12 @@ def test_topics_are_split_on_commas_and_reuse_existing_names(editor_client, auth
 
 
 def test_editor_writes_and_saves_a_draft(editor_client, author):
-    response = editor_client.post(add_url(), article_form(author=author.pk))
+    Tag.objects.create(name="Salary", slug="salary")
+    Tag.objects.create(name="Interviews", slug="interviews")
+
+    response = editor_client.post(
+        add_url(), article_form(author=author.pk, tags="Salary, Interviews")
+    )
 
     assert response.status_code == 302
     article = Article.objects.get()

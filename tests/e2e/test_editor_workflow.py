@@ -79,7 +79,7 @@ def test_editor_writes_an_article_with_cover_and_read_more_previews_and_publishe
         )
         # The "Read more" slug became the cited article's id.
         expect(page.locator(".read-more-summary")).to_contain_text(
-            f"[[read-more:{cited.pk}]] → {cited.title}"
+            f"[[read-more:{CITED_SLUG}]] → {cited.title}"
         )
         assert page.request.get(f"/articles/{SLUG}/").status == 404
 
