@@ -39,6 +39,8 @@ from .preview import ArticlePreviewView
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked
 # the facts, and flows into feeds and search engines' "modified" dates).
 PUBLISHING_FIELDS = ("status", "published_at", "featured", "reviewed_at")
+# A change to any of these remakes the cover's renditions.
+COVER_FIELDS = {"cover_image", "cover_focal_x", "cover_focal_y"}
 TOPIC_FILTER_LIMIT = 30
 TOPIC_SUGGESTIONS = 10
 
@@ -215,7 +217,13 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
             ),
         }
         writing = ["title", "slug", "body", "read_more_summary", "excerpt"]
-        cover = ["cover_preview", "cover_image", "cover_alt"]
+        cover = [
+            "cover_preview",
+            "cover_image",
+            "cover_alt",
+            "cover_focal_x",
+            "cover_focal_y",
+        ]
         if obj is None:
             # Nothing saved yet to summarise.
             publishing["fields"] = publishing["fields"][1:]
@@ -439,7 +447,7 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
         services.article_save(
             article=obj,
             may_publish=may_publish,
-            cover_changed="cover_image" in form.changed_data,
+            cover_changed=bool(COVER_FIELDS & set(form.changed_data)),
         )
         self._report_publishing(request, obj, requested_at)
         self._warn_unpublished_read_more(request, obj)

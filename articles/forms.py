@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from . import images, roles, topics
+from .cover_widget import CoverImageInput
 from .models import Article, Author
 
 
@@ -110,6 +111,26 @@ class TopicField(forms.CharField):
         return initial_names != data_names
 
 
+class FocalField(forms.FloatField):
+    """One coordinate of the cover's focal point, set by clicking the preview.
+
+    Not sent (no script, an old form): the stored value stays, unchanged.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs["required"] = False
+        super().__init__(**kwargs)
+
+    def has_changed(self, initial, data):
+        return data not in (None, "") and super().has_changed(initial, data)
+
+
+def _focal(value: float | None, stored: float) -> float:
+    return stored if value is None else value
+
+
 def markdown_help_text() -> str:
     url = reverse("admin:articles_article_markdown_help")
     return format_html(
@@ -148,6 +169,8 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "cover_image",
             "cover_alt",
+            "cover_focal_x",
+            "cover_focal_y",
             "author",
             "related",
             "status",
@@ -156,7 +179,12 @@ class ArticleAdminForm(forms.ModelForm):
             "meta_description",
             "reviewed_at",
         ]
-        field_classes = {"tags": TopicField}
+        field_classes = {
+            "tags": TopicField,
+            "cover_focal_x": FocalField,
+            "cover_focal_y": FocalField,
+        }
+        widgets = {"cover_image": CoverImageInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +237,16 @@ class ArticleAdminForm(forms.ModelForm):
                 code="read_more_self",
             )
         return body
+
+    def clean_cover_focal_x(self):
+        return _focal(
+            self.cleaned_data.get("cover_focal_x"), self.instance.cover_focal_x
+        )
+
+    def clean_cover_focal_y(self):
+        return _focal(
+            self.cleaned_data.get("cover_focal_y"), self.instance.cover_focal_y
+        )
 
     def clean_related(self):
         related = self.cleaned_data.get("related")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.urls import reverse
@@ -12,7 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import rendering
-from .images import rendition_urls
+from .images import focus_class, rendition_urls
 from .search import article_search_vector, search_queryset
 
 
@@ -212,6 +213,19 @@ class Article(models.Model):
         blank=True,
         help_text="Describe the image for readers who cannot see it.",
     )
+    cover_focal_x = models.FloatField(
+        "cover focal point (across)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject of the cover is, from 0 (left) to 1 (right): "
+        "crops keep it in view.",
+    )
+    cover_focal_y = models.FloatField(
+        "cover focal point (down)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject of the cover is, from 0 (top) to 1 (bottom).",
+    )
     cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=Status, default=Status.DRAFT, db_index=True
@@ -356,6 +370,15 @@ class Article(models.Model):
             if name in {"slug", "title", "body"}
         }
         return instance
+
+    @property
+    def cover_focal_point(self) -> tuple[float, float]:
+        return (self.cover_focal_x, self.cover_focal_y)
+
+    @property
+    def cover_focus_class(self) -> str:
+        """For CSS crops narrower than the renditions (square cards)."""
+        return focus_class(self.cover_focal_point)
 
     @property
     def cover_images(self) -> dict:

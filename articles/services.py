@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .images import PHOTO_WIDTHS, delete_renditions, make_renditions
+from .images import COVER_RATIO, PHOTO_WIDTHS, delete_renditions, make_renditions
 from .models import Article, Author
 
 
@@ -69,7 +69,8 @@ def article_save(
 
     A published status goes through the publishing rules (``publish_date``).
     Without ``may_publish`` the article stays a draft whatever was posted.
-    A new or removed cover image gets its renditions made or removed.
+    A new or removed cover image, or a new focal point, gets its renditions
+    made or removed (``cover_changed``).
     """
     if not may_publish:
         article.status = Article.Status.DRAFT
@@ -80,7 +81,13 @@ def article_save(
     if cover_changed:
         old = article.cover_renditions
         article.cover_renditions = (
-            make_renditions(article.cover_image.name) if article.cover_image else {}
+            make_renditions(
+                article.cover_image.name,
+                ratio=COVER_RATIO,
+                focal=article.cover_focal_point,
+            )
+            if article.cover_image
+            else {}
         )
         article.save(update_fields=["cover_renditions"])
         transaction.on_commit(lambda: delete_renditions(old))

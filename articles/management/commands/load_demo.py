@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles import read_more
-from articles.images import make_renditions
+from articles.images import COVER_RATIO, make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -285,7 +285,11 @@ class Command(BaseCommand):
             ContentFile(cover_image(article.slug)),
             save=False,
         )
-        article.cover_renditions = make_renditions(article.cover_image.name)
+        article.cover_renditions = make_renditions(
+            article.cover_image.name,
+            ratio=COVER_RATIO,
+            focal=article.cover_focal_point,
+        )
         article.save()
         article.tags.set([self.topic(slug) for slug in meta.get("topics", [])])
         return article, True
