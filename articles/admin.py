@@ -223,6 +223,7 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
             "cover_alt",
             "cover_focal_x",
             "cover_focal_y",
+            "cover_staged",
         ]
         if obj is None:
             # Nothing saved yet to summarise.

@@ -18,7 +18,10 @@ class CoverImageInput(AdminFileWidget):
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
         input_id = self.build_attrs(self.attrs, attrs).get("id", name)
-        current = value.url if self.is_initial(value) else ""
+        # The stored cover, or one kept from a try with errors (forms.py).
+        current = getattr(self, "staged_url", "") or (
+            value.url if self.is_initial(value) else ""
+        )
         focus = render_to_string(
             "admin/articles/widgets/_cover_focus.html",
             {"input_id": input_id, "current_url": current},

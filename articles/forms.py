@@ -2,11 +2,12 @@
 
 from django import forms
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from . import images, roles, topics
+from . import images, roles, staged_uploads, topics
 from .cover_widget import CoverImageInput
 from .models import Article, Author
 
@@ -151,6 +152,8 @@ class ArticleAdminForm(forms.ModelForm):
     # "Read more" may only point to live articles and no topic is created.
     viewer = None
 
+    # The cover chosen before a validation error (articles/staged_uploads.py).
+    cover_staged = forms.CharField(required=False, widget=forms.HiddenInput)
     create_topics = forms.BooleanField(
         label="Create new topics",
         required=False,
@@ -189,6 +192,16 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
+        if "cover_image" not in fields:
+            fields.pop("cover_staged", None)
+        elif name := staged_uploads.name_of(
+            self.data.get(self.add_prefix("cover_staged"))
+        ):
+            fields["cover_image"].help_text = (
+                f"The picture you chose is kept ({name.rsplit('/', 1)[-1]}): no need "
+                "to choose it again. " + fields["cover_image"].help_text
+            )
+            fields["cover_image"].widget.staged_url = default_storage.url(name)
         if "tags" not in fields or not roles.can_create_topics(self.viewer):
             fields.pop("create_topics", None)
         if "body" in fields:
@@ -261,6 +274,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._check_new_topics(cleaned)
+        self._use_staged_cover(cleaned)
         # A new upload, or the stored file when none is sent; False = cleared.
         has_cover = bool(cleaned.get("cover_image"))
         if has_cover and "cover_alt" in self.fields and not cleaned.get("cover_alt"):
@@ -270,6 +284,46 @@ class ArticleAdminForm(forms.ModelForm):
                 "screen reader or cannot load images.",
             )
         return cleaned
+
+    def _use_staged_cover(self, cleaned):
+        """No new file but one kept from the last try: use that one."""
+        if "cover_staged" not in self.fields or self.files.get(
+            self.add_prefix("cover_image")
+        ):
+            return
+        if cleaned.get("cover_image") is False:  # "Clear" ticked
+            return
+        staged = staged_uploads.restore(cleaned.get("cover_staged", ""))
+        if staged is not None:
+            cleaned["cover_image"] = staged
+            self._staged_cover_used = True
+
+    @property
+    def changed_data(self):
+        changed = super().changed_data
+        if getattr(self, "_staged_cover_used", False) and "cover_image" not in changed:
+            changed = [*changed, "cover_image"]
+        return changed
+
+    def full_clean(self):
+        super().full_clean()
+        # A valid new cover on a form with errors elsewhere: keep it for the
+        # next try, since the browser empties the file input.
+        upload = self.files.get(self.add_prefix("cover_image"))
+        cover = getattr(self, "cleaned_data", {}).get("cover_image")
+        if self._errors and upload and cover and "cover_staged" in self.fields:
+            token = staged_uploads.stage(cover)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("cover_staged")] = token
+            name = staged_uploads.name_of(token)
+            field = self.fields["cover_image"]
+            field.help_text = (
+                "The picture you chose is kept: no need to choose it again. "
+                + field.help_text
+            )
+            field.widget.staged_url = default_storage.url(name)
+            # The bound field was made during cleaning, with the old text.
+            self["cover_image"].help_text = field.help_text
 
     def _check_new_topics(self, cleaned):
         """Writers choose existing topics; editors confirm new ones."""

@@ -113,3 +113,49 @@ def test_cover_field_has_a_label_and_a_preview_area(editor_client):
     assert "data-cover-focus" in page
     assert 'name="cover_focal_x"' in page and 'type="hidden"' in page
     assert "js/cover.js" in page
+
+
+# -- The chosen file is kept across validation errors ----------------------
+
+
+def test_chosen_cover_is_kept_when_the_form_has_an_error(editor_client, author):
+    cover = SimpleUploadedFile("desk.jpg", two_halves(), content_type="image/jpeg")
+
+    refused = editor_client.post(
+        add_url(), article_form(author=author.pk, cover_image=cover, cover_alt="")
+    )
+
+    assert refused.status_code == 200
+    token = refused.context["adminform"].form.data["cover_staged"]
+    assert f'name="cover_staged" value="{token}"' in refused.text
+    assert "The picture you chose is kept" in refused.text
+    assert not Article.objects.exists()
+
+    # Second try: the description given, no file chosen again.
+    saved = editor_client.post(
+        add_url(),
+        article_form(author=author.pk, cover_alt="Two halves", cover_staged=token),
+    )
+
+    assert saved.status_code == 302
+    article = Article.objects.get()
+    assert article.cover_image.name.startswith("covers/")
+    assert article.cover_renditions["jpeg"]
+    with default_storage.open(article.cover_image.name) as handle:
+        assert Image.open(handle).size == (2000, 1000)
+
+
+def test_a_forged_staged_name_is_ignored(editor_client, author):
+    default_storage.save("covers/someone-elses.jpg", io.BytesIO(two_halves()))
+
+    response = editor_client.post(
+        add_url(),
+        article_form(
+            author=author.pk,
+            cover_alt="Two halves",
+            cover_staged="covers/someone-elses.jpg",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert not Article.objects.get().cover_image
