@@ -212,19 +212,16 @@ class ArticleAdmin(PublishingAdminMixin, admin.ModelAdmin):
                 f"Dates and times are in {settings.TIME_ZONE} time, the site's "
                 f"time zone (it is now {_local(timezone.now())})."
                 if may_publish
-                else "Only editors publish. When your draft is ready, tell an "
-                "editor; you can no longer change it once it is published."
+                else "Only editors publish. When your draft is ready, press "
+                "“Submit for review” at the top of the form; you can no longer "
+                "change it once it is published."
             ),
         }
         writing = ["title", "slug", "body", "read_more_summary", "excerpt"]
-        cover = [
-            "cover_preview",
-            "cover_image",
-            "cover_alt",
-            "cover_focal_x",
-            "cover_focal_y",
-            "cover_staged",
-        ]
+        cover = ["cover_preview", "cover_image", "cover_alt"]
+        if obj is None or self.has_change_permission(request, obj):
+            # Hidden inputs of the cover widget; nothing to show read-only.
+            cover += ["cover_focal_x", "cover_focal_y", "cover_staged"]
         if obj is None:
             # Nothing saved yet to summarise.
             publishing["fields"] = publishing["fields"][1:]
