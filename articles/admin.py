@@ -19,19 +19,29 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
-from taggit.admin import TagAdmin
+from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
 
 from . import read_more, roles, services
 from .admin_desk import ArticleDeskMixin
 from .admin_filters import ReviewFreshnessFilter
+from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
-from .models import Article, ArticleQuerySet, Author, State, TopicDescription
+from .models import (
+    Article,
+    ArticleQuerySet,
+    Author,
+    State,
+    Topic,
+    TopicDescription,
+)
 from .preview import ArticlePreviewView
 
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked
 # the facts, and flows into feeds and search engines' "modified" dates).
 PUBLISHING_FIELDS = ("status", "published_at", "featured", "reviewed_at")
+# A change to any of these remakes the cover's renditions.
+COVER_FIELDS = {"cover_image", "cover_focal_x", "cover_focal_y"}
 TOPIC_FILTER_LIMIT = 30
 TOPIC_SUGGESTIONS = 10
 
@@ -151,7 +161,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -165,6 +175,7 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
     list_select_related = ["author"]
     list_filter = [
         StateFilter,
+        WaitingForReviewFilter,
         ("author", admin.RelatedOnlyFieldListFilter),
         TopicFilter,
         "featured",
@@ -202,12 +213,16 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
                 f"Dates and times are in {settings.TIME_ZONE} time, the site's "
                 f"time zone (it is now {_local(timezone.now())})."
                 if may_publish
-                else "Only editors publish. When your draft is ready, tell an "
-                "editor; you can no longer change it once it is published."
+                else "Only editors publish. When your draft is ready, press "
+                "“Submit for review” at the top of the form; you can no longer "
+                "change it once it is published."
             ),
         }
         writing = ["title", "slug", "body", "read_more_summary", "excerpt"]
         cover = ["cover_preview", "cover_image", "cover_alt"]
+        if obj is None or self.has_change_permission(request, obj):
+            # Hidden inputs of the cover widget; nothing to show read-only.
+            cover += ["cover_focal_x", "cover_focal_y", "cover_staged"]
         if obj is None:
             # Nothing saved yet to summarise.
             publishing["fields"] = publishing["fields"][1:]
@@ -215,7 +230,7 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
             cover.remove("cover_preview")
         return [
             (None, {"fields": writing}),
-            ("Topics", {"fields": ["tags"]}),
+            ("Topics", {"fields": self._topic_fields(request)}),
             (
                 "Cover image",
                 {
@@ -236,6 +251,11 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
                 },
             ),
         ]
+
+    def _topic_fields(self, request):
+        if roles.can_create_topics(request.user):
+            return ["tags", "create_topics"]
+        return ["tags"]
 
     def _people_fieldset(self, request, obj):
         if roles.can_publish(request.user):
@@ -264,19 +284,19 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
 
     @admin.display(description="“Read more” links")
     def read_more_summary(self, article):
-        ids = read_more.target_ids(article.body_html)
-        if not ids:
+        refs = list(dict.fromkeys(read_more.references(article.body)))
+        if not refs:
             return "None yet."
         # The viewer get_object noted: without one, only live targets show.
         viewer = getattr(article, "admin_viewer", None)
         targets = read_more.targets_for([article.body_html], viewer=viewer)
         rows = []
-        for pk in ids:
-            target = targets.get(pk)
+        for ref in refs:
+            target = targets.get(article.read_more_refs.get(ref))
             if target is None:
-                rows.append((pk, "no article with this ID", "draft", "Hidden"))
+                rows.append((ref, "no article you can see", "draft", "Hidden"))
             else:
-                rows.append((pk, target.title, target.state.value, target.state))
+                rows.append((ref, target.title, target.state.value, target.state))
         return format_html(
             '<ul class="read-more-summary">{}</ul>',
             format_html_join(
@@ -426,7 +446,7 @@ class ArticleAdmin(ArticleDeskMixin, admin.ModelAdmin):
         services.article_save(
             article=obj,
             may_publish=may_publish,
-            cover_changed="cover_image" in form.changed_data,
+            cover_changed=bool(COVER_FIELDS & set(form.changed_data)),
         )
         self._report_publishing(request, obj, requested_at)
         self._warn_unpublished_read_more(request, obj)
@@ -650,10 +670,26 @@ class TopicDescriptionInline(admin.StackedInline):
     verbose_name_plural = "description"
 
 
-# Topics are taggit's tags: its admin, with the topic's description on top.
+# Topics are taggit's tags: its admin, named "Topics" (a proxy model), with
+# the topic's description on top.
 admin.site.unregister(Tag)
 
 
-@admin.register(Tag)
+class TopicUseInline(TaggedItemInline):
+    verbose_name = "use of this topic"
+    verbose_name_plural = "uses of this topic"
+
+
+@admin.register(Topic)
 class TopicAdmin(TagAdmin):
-    inlines = [TopicDescriptionInline, *TagAdmin.inlines]
+    inlines = [TopicDescriptionInline, TopicUseInline]
+    actions = ["merge_topics"]
+
+    @admin.action(description="Merge selected topics")
+    def merge_topics(self, request, queryset):
+        return self.render_tag_form(request, queryset)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # taggit's merge view speaks of tags; editors know them as topics.
+        message = str(message).replace("Tags", "Topics").replace("tag", "topic")
+        super().message_user(request, message, *args, **kwargs)

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from . import read_more, versions
+from . import versions
 from .models import Article, State
 
 # Far beyond any article (the longest demo one is ~1,500 words), small enough
@@ -68,8 +68,8 @@ def preview(request, model_admin):
             f"The text is too long to preview (over {MAX_BODY_CHARS:,} characters).",
             413,
         )
-    body, missing = read_more.normalise(body.replace("\r\n", "\n"), viewer=request.user)
-    draft = Article(body=body)
+    draft = Article(body=body.replace("\r\n", "\n"))
+    missing = draft.link_read_more(viewer=request.user)
     draft.render()
     response = JsonResponse(
         {
@@ -121,11 +121,17 @@ def autosave(request, model_admin, object_id):
             },
             status=409,
         )
-    body, _missing = read_more.normalise(
-        body.replace("\r\n", "\n"), viewer=request.user
-    )
+    # As the form does: a reference the editor may not see is refused, never
+    # resolved behind their back when the article is saved.
+    article.body = body.replace("\r\n", "\n")
+    if missing := article.link_read_more(viewer=request.user):
+        names = ", ".join(f"“{ref}”" for ref in missing)
+        return _error(
+            f"Not autosaved: no article matches the “Read more” reference {names}.",
+            400,
+        )
     article = versions.article_autosave(
-        article=article, user=request.user, title=title, body=body
+        article=article, user=request.user, title=title, body=article.body
     )
     return JsonResponse(
         {

@@ -2,13 +2,13 @@
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
-from taggit.models import Tag
 
-from . import images, read_more
+from . import images, roles, staged_uploads, topics
+from .cover_widget import CoverImageInput
 from .models import Article, Author
 
 
@@ -100,13 +100,7 @@ class TopicField(forms.CharField):
                     "100 characters.",
                     code="topic_too_long",
                 )
-        query = Q()
-        for name in names:
-            query |= Q(name__iexact=name)
-        existing = {
-            tag.lower(): tag
-            for tag in Tag.objects.filter(query).values_list("name", flat=True)
-        }
+        existing = topics.existing_names(names)
         return [existing.get(name.lower(), name) for name in names]
 
     def has_changed(self, initial, data):
@@ -116,6 +110,26 @@ class TopicField(forms.CharField):
         except forms.ValidationError:
             return True
         return initial_names != data_names
+
+
+class FocalField(forms.FloatField):
+    """One coordinate of the cover's focal point, set by clicking the preview.
+
+    Not sent (no script, an old form): the stored value stays, unchanged.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs["required"] = False
+        super().__init__(**kwargs)
+
+    def has_changed(self, initial, data):
+        return data not in (None, "") and super().has_changed(initial, data)
+
+
+def _focal(value: float | None, stored: float) -> float:
+    return stored if value is None else value
 
 
 def markdown_help_text() -> str:
@@ -135,8 +149,18 @@ def markdown_help_text() -> str:
 
 class ArticleAdminForm(forms.ModelForm):
     # Who fills the form in (ArticleAdmin.get_form sets it); without one,
-    # "Read more" may only point to live articles.
+    # "Read more" may only point to live articles and no topic is created.
     viewer = None
+
+    # The cover chosen before a validation error (articles/staged_uploads.py).
+    cover_staged = forms.CharField(required=False, widget=forms.HiddenInput)
+    create_topics = forms.BooleanField(
+        label="Create new topics",
+        required=False,
+        help_text="Topics that do not exist yet are refused, so a typo never "
+        "becomes a public topic page. Tick this to create the new topics the "
+        "message names.",
+    )
 
     class Meta:
         model = Article
@@ -148,6 +172,8 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "cover_image",
             "cover_alt",
+            "cover_focal_x",
+            "cover_focal_y",
             "author",
             "related",
             "status",
@@ -156,11 +182,28 @@ class ArticleAdminForm(forms.ModelForm):
             "meta_description",
             "reviewed_at",
         ]
-        field_classes = {"tags": TopicField}
+        field_classes = {
+            "tags": TopicField,
+            "cover_focal_x": FocalField,
+            "cover_focal_y": FocalField,
+        }
+        widgets = {"cover_image": CoverImageInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
+        if "cover_image" not in fields:
+            fields.pop("cover_staged", None)
+        elif name := staged_uploads.name_of(
+            self.data.get(self.add_prefix("cover_staged"))
+        ):
+            fields["cover_image"].help_text = (
+                f"The picture you chose is kept ({name.rsplit('/', 1)[-1]}): no need "
+                "to choose it again. " + fields["cover_image"].help_text
+            )
+            fields["cover_image"].widget.staged_url = default_storage.url(name)
+        if "tags" not in fields or not roles.can_create_topics(self.viewer):
+            fields.pop("create_topics", None)
         if "body" in fields:
             fields["body"].help_text = markdown_help_text()
         if "tags" in fields:
@@ -189,7 +232,9 @@ class ArticleAdminForm(forms.ModelForm):
         # Browsers send CRLF line endings; store the text the way it is typed.
         body = self.cleaned_data["body"].replace("\r\n", "\n")
         # Among what the user may see: someone else's draft is "no article".
-        body, missing = read_more.normalise(body, viewer=self.viewer)
+        # The text stays as typed; the ids are stored beside it.
+        self.instance.body = body
+        missing = self.instance.link_read_more(viewer=self.viewer)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)
             raise forms.ValidationError(
@@ -199,12 +244,22 @@ class ArticleAdminForm(forms.ModelForm):
                 code="read_more_missing",
             )
         own = self.instance.pk
-        if own and str(own) in read_more.references(body):
+        if own and own in self.instance.read_more_refs.values():
             raise forms.ValidationError(
                 "An article cannot point to itself with “Read more”.",
                 code="read_more_self",
             )
         return body
+
+    def clean_cover_focal_x(self):
+        return _focal(
+            self.cleaned_data.get("cover_focal_x"), self.instance.cover_focal_x
+        )
+
+    def clean_cover_focal_y(self):
+        return _focal(
+            self.cleaned_data.get("cover_focal_y"), self.instance.cover_focal_y
+        )
 
     def clean_related(self):
         related = self.cleaned_data.get("related")
@@ -218,6 +273,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_new_topics(cleaned)
+        self._use_staged_cover(cleaned)
         # A new upload, or the stored file when none is sent; False = cleared.
         has_cover = bool(cleaned.get("cover_image"))
         if has_cover and "cover_alt" in self.fields and not cleaned.get("cover_alt"):
@@ -227,6 +284,65 @@ class ArticleAdminForm(forms.ModelForm):
                 "screen reader or cannot load images.",
             )
         return cleaned
+
+    def _use_staged_cover(self, cleaned):
+        """No new file but one kept from the last try: use that one."""
+        if "cover_staged" not in self.fields or self.files.get(
+            self.add_prefix("cover_image")
+        ):
+            return
+        if cleaned.get("cover_image") is False:  # "Clear" ticked
+            return
+        staged = staged_uploads.restore(cleaned.get("cover_staged", ""))
+        if staged is not None:
+            cleaned["cover_image"] = staged
+            self._staged_cover_used = True
+
+    @property
+    def changed_data(self):
+        changed = super().changed_data
+        if getattr(self, "_staged_cover_used", False) and "cover_image" not in changed:
+            changed = [*changed, "cover_image"]
+        return changed
+
+    def full_clean(self):
+        super().full_clean()
+        # A valid new cover on a form with errors elsewhere: keep it for the
+        # next try, since the browser empties the file input.
+        upload = self.files.get(self.add_prefix("cover_image"))
+        cover = getattr(self, "cleaned_data", {}).get("cover_image")
+        if self._errors and upload and cover and "cover_staged" in self.fields:
+            token = staged_uploads.stage(cover)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("cover_staged")] = token
+            name = staged_uploads.name_of(token)
+            field = self.fields["cover_image"]
+            field.help_text = (
+                "The picture you chose is kept: no need to choose it again. "
+                + field.help_text
+            )
+            field.widget.staged_url = default_storage.url(name)
+            # The bound field was made during cleaning, with the old text.
+            self["cover_image"].help_text = field.help_text
+
+    def _check_new_topics(self, cleaned):
+        """Writers choose existing topics; editors confirm new ones."""
+        new = topics.unknown(cleaned.get("tags") or [])
+        if not new:
+            return
+        listed = ", ".join(f"“{name}”" for name in new)
+        if "create_topics" not in self.fields:
+            self.add_error(
+                "tags",
+                f"Not an existing topic: {listed}. Choose from the suggested "
+                "topics; ask an editor if a new topic is needed.",
+            )
+        elif not cleaned.get("create_topics"):
+            self.add_error(
+                "tags",
+                f"New topic, not created yet: {listed}. Check the spelling, or "
+                "tick “Create new topics” below and save again to create it.",
+            )
 
 
 class AuthorAdminForm(forms.ModelForm):

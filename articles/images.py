@@ -161,16 +161,59 @@ def _flattened(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def make_renditions(name: str, *, widths=None, storage=default_storage) -> dict:
+# Covers are shown 16:9 on the article page and on cards.
+COVER_RATIO = 16 / 9
+CENTRE = (0.5, 0.5)
+
+
+def crop_box(
+    size: tuple[int, int], ratio: float, focal: tuple[float, float] = CENTRE
+) -> tuple[int, int, int, int]:
+    """The largest box of ``ratio`` (width / height) inside ``size`` that keeps
+    the focal point (fractions across and down) as central as the edges allow.
+
+    The one crop rule: renditions use it, and the focal point's horizontal
+    position (``focus_class``) tells the CSS crops of narrower cards the same.
+    """
+    width, height = size
+    fx, fy = (min(max(float(value), 0.0), 1.0) for value in focal)
+    if width / height > ratio:  # too wide: cut the sides
+        new_w, new_h = round(height * ratio), height
+    else:  # too tall: cut top and bottom
+        new_w, new_h = width, round(width / ratio)
+    left = min(max(round(fx * width - new_w / 2), 0), width - new_w)
+    top = min(max(round(fy * height - new_h / 2), 0), height - new_h)
+    return (left, top, left + new_w, top + new_h)
+
+
+def focus_class(focal: tuple[float, float]) -> str:
+    """A CSS class placing crops of the image on its focal point, in tenths
+    across (no inline style: the content security policy forbids it)."""
+    fx = min(max(float(focal[0]), 0.0), 1.0)
+    return f"focus-x-{round(fx * 10) * 10}"
+
+
+def make_renditions(
+    name: str,
+    *,
+    widths=None,
+    ratio: float | None = None,
+    focal: tuple[float, float] = CENTRE,
+    storage=default_storage,
+) -> dict:
     """Write resized JPEG and WebP copies of the stored image ``name``.
 
     One copy per width below the image's own (never enlarged), plus the
     largest one the image allows. WebP copies are offered only when each is
     smaller than its JPEG: a browser picks from one srcset, so it is all or none.
+    With ``ratio``, the image is first cropped to it around ``focal``
+    (``crop_box``).
     """
     widths = widths or settings.IMAGE_RENDITION_WIDTHS
     with storage.open(name, "rb") as handle, Image.open(handle) as original:
         image = _flattened(ImageOps.exif_transpose(original))
+    if ratio is not None:
+        image = image.crop(crop_box(image.size, ratio, focal))
     stem = PurePosixPath(name).with_suffix("")
     targets = sorted(
         {w for w in widths if w < image.width} | {min(image.width, max(widths))}

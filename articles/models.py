@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import (
     Case,
@@ -23,7 +24,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import rendering
-from .images import rendition_urls
+from .images import focus_class, rendition_urls
 from .search import article_search_vector, search_queryset
 
 
@@ -253,6 +254,19 @@ class Article(models.Model):
         blank=True,
         help_text="Describe the image for readers who cannot see it.",
     )
+    cover_focal_x = models.FloatField(
+        "cover focal point (across)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject of the cover is, from 0 (left) to 1 (right): "
+        "crops keep it in view.",
+    )
+    cover_focal_y = models.FloatField(
+        "cover focal point (down)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject of the cover is, from 0 (top) to 1 (bottom).",
+    )
     cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=Status, default=Status.DRAFT, db_index=True
@@ -279,6 +293,14 @@ class Article(models.Model):
     featured = models.BooleanField(
         default=False, help_text="Featured articles lead the home page."
     )
+    review_requested_at = models.DateTimeField(
+        "review requested",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the writer submitted this draft for an editor's review; "
+        "cleared when it is published.",
+    )
     meta_description = models.CharField(
         max_length=160,
         blank=True,
@@ -291,6 +313,22 @@ class Article(models.Model):
         related_name="picked_by",
         verbose_name="hand-picked related articles",
         help_text="Shown first under 'Related articles'.",
+    )
+    read_more_refs = models.JSONField(
+        "“Read more” references",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Each “Read more” reference of the body, as typed, with the id "
+        "of the article it was resolved to.",
+    )
+    reads_more = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        editable=False,
+        related_name="read_more_from",
+        verbose_name="“Read more” targets",
     )
     tags = TaggableManager("topics", blank=True, help_text="Comma-separated topics.")
 
@@ -344,10 +382,18 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         # Re-render only when the body is written, and then write what it
         # yields too (a save of, say, the featured flag needs neither).
-        if update_fields is None or "body" in update_fields:
+        body_written = update_fields is None or "body" in update_fields
+        if body_written:
+            from . import read_more
+
+            self.link_read_more(viewer=read_more.SYSTEM)
             self.render()
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    *RENDERED_FIELDS,
+                    "read_more_refs",
+                }
         text_changed = loaded and (
             loaded.get("title") != self.title or loaded.get("body") != self.body
         )
@@ -364,6 +410,8 @@ class Article(models.Model):
             # redirect from this slug to another article stays: it answers
             # only while this one is not live (a live slug always wins).
             SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
+            if body_written:
+                self.reads_more.set(set(self.read_more_refs.values()))
             if update_fields is None or {"title", "excerpt", "body"} & set(
                 update_fields
             ):
@@ -385,6 +433,15 @@ class Article(models.Model):
             if name in {"slug", "title", "body"}
         }
         return instance
+
+    @property
+    def cover_focal_point(self) -> tuple[float, float]:
+        return (self.cover_focal_x, self.cover_focal_y)
+
+    @property
+    def cover_focus_class(self) -> str:
+        """For CSS crops narrower than the renditions (square cards)."""
+        return focus_class(self.cover_focal_point)
 
     @property
     def cover_images(self) -> dict:
@@ -443,9 +500,27 @@ class Article(models.Model):
                 }
             )
 
+    def link_read_more(self, *, viewer) -> list[str]:
+        """Resolve the body's "Read more" references not resolved yet.
+
+        Forms call it with the editor as ``viewer`` and report what is
+        missing; ``save`` calls it as the system for every other writer of
+        the body (commands, services), who may reference any article.
+        """
+        from . import read_more
+
+        self.read_more_refs, missing = read_more.link(
+            self.body, self.read_more_refs, viewer=viewer
+        )
+        return missing
+
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
-        self.body_html = rendering.markdown_to_html(self.body)
+        from . import read_more
+
+        self.body_html = rendering.markdown_to_html(
+            read_more.to_ids(self.body, self.read_more_refs)
+        )
         text = rendering.html_to_text(self.body_html)
         self.word_count = len(text.split())
         self.auto_excerpt = rendering.cut_excerpt(
@@ -473,6 +548,15 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class Topic(Tag):
+    """Topics as the admin names them: taggit's tags, under their own name."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
 
 
 class TopicDescription(models.Model):

@@ -2,14 +2,17 @@
 
 Editors reference another article on a line of its own:
 
-    [[read-more:42]]            by id (what is stored)
-    [[read-more:some-slug]]     by slug, current or former (stored as the id)
+    [[read-more:some-slug]]     by slug, current or former
+    [[read-more:42]]            by id
 
-The stored HTML keeps the reference as a token; ``expand`` swaps it for a link
-to the target's *current* title and URL when the page is served, so renames
-never break. Every lookup goes through ``visible_targets``: a reader sees only
-live targets, and in the admin a viewer learns nothing about an article they
-may not view (roles.visible_articles_q): it behaves exactly like a missing one.
+The text keeps what the editor typed; ``link`` resolves each reference once
+and the article stores the ids beside the text (``read_more_refs``, and the
+``reads_more`` relation for "What links here"). The stored HTML holds each
+reference as an id token; ``expand`` swaps it for a link to the target's
+*current* title and URL when the page is served, so renames never break.
+Every lookup goes through ``visible_targets``: a reader sees only live targets,
+and in the admin a viewer learns nothing about an article they may not view
+(roles.visible_articles_q): it behaves exactly like a missing one.
 """
 
 import html
@@ -93,24 +96,48 @@ def resolve(refs: Iterable[str], *, viewer=None) -> dict:
     return found
 
 
-def normalise(body: str, *, viewer) -> tuple[str, list[str]]:
-    """Rewrite each reference to ``[[read-more:ID]]`` as ``viewer`` may see it.
+def link(body: str, known: dict | None = None, *, viewer) -> tuple[dict, list[str]]:
+    """Resolve the references of ``body`` to article ids, as ``viewer`` may see.
 
-    Returns the new body and the references that match no article the viewer
-    may see, in order, so a form can name them (as missing, whatever the
-    reason: a writer must not learn that someone else's draft exists).
+    Returns ``{reference: id}`` for every reference that matches, to store
+    beside the text (``Article.read_more_refs``), and the references that
+    match no article the viewer may see, in order, so a form can name them
+    (as missing, whatever the reason: a writer must not learn that someone
+    else's draft exists). ``known`` is the stored mapping: a reference
+    already resolved keeps its article, so a slug the editor typed still
+    points at the same article after that one is renamed (or after another
+    article takes over the slug). One query per lookup kind, none when every
+    reference is known.
     """
-    refs = references(body)
-    if not refs:
-        return body, []
-    found = resolve(refs, viewer=viewer)
-    missing = [ref for ref in dict.fromkeys(refs) if ref not in found]
+    refs = list(dict.fromkeys(references(body)))
+    known = known or {}
+    mapping = {ref: known[ref] for ref in refs if ref in known}
+    new = [ref for ref in refs if ref not in mapping]
+    found = resolve(new, viewer=viewer) if new else {}
+    mapping.update({ref: found[ref].pk for ref in new if ref in found})
+    return mapping, [ref for ref in new if ref not in found]
+
+
+def to_ids(body: str, mapping: dict) -> str:
+    """``body`` with each resolved reference written as its id, for rendering
+    (the editor's text itself keeps the slugs as typed)."""
 
     def replace(match: re.Match) -> str:
-        target = found.get(match.group(1))
-        return f"[[read-more:{target.pk}]]" if target else match.group(0)
+        pk = mapping.get(match.group(1))
+        return f"[[read-more:{pk}]]" if pk is not None else match.group(0)
 
-    return LINE.sub(replace, body), missing
+    return LINE.sub(replace, body or "")
+
+
+def to_refs(body: str, mapping: dict) -> str:
+    """Undo ``to_ids``: each id written back as the reference it came from."""
+    by_id = {str(pk): ref for ref, pk in mapping.items()}
+
+    def replace(match: re.Match) -> str:
+        ref = by_id.get(match.group(1))
+        return f"[[read-more:{ref}]]" if ref is not None else match.group(0)
+
+    return LINE.sub(replace, body or "")
 
 
 def targets_for(bodies_html: Iterable[str], *, viewer=None) -> dict:

@@ -90,6 +90,11 @@ def can_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+def can_create_topics(user) -> bool:
+    """Only editors add topics: a writer's typo must not become a public page."""
+    return user is not None and user.has_perm("taggit.add_tag")
+
+
 def author_of(user):
     """The author profile linked to ``user``, or None (cached on the user)."""
     from .models import Author

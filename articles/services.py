@@ -69,7 +69,8 @@ def article_save(
 
     A published status goes through the publishing rules (``publish_date``).
     Without ``may_publish`` the article stays a draft whatever was posted.
-    A new or removed cover image gets its renditions made or removed.
+    A new or removed cover image, or a new focal point, gets its renditions
+    made or removed (``cover_changed``).
     """
     if not may_publish:
         article.status = Article.Status.DRAFT

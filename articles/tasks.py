@@ -13,10 +13,11 @@ from . import images
 from .models import Article, Author
 
 # What each kind of image is stored in: model, image field, renditions field,
-# widths (None: IMAGE_RENDITION_WIDTHS).
+# widths (None: IMAGE_RENDITION_WIDTHS), the ratio copies are cut to (None: as
+# uploaded).
 IMAGES = {
-    "cover": (Article, "cover_image", "cover_renditions", None),
-    "photo": (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS),
+    "cover": (Article, "cover_image", "cover_renditions", None, images.COVER_RATIO),
+    "photo": (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS, None),
 }
 
 
@@ -27,11 +28,14 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
     Running it again makes the same files again (same names), so a retry is
     safe; an image replaced meanwhile is left to its own task.
     """
-    model, image_field, renditions_field, widths = IMAGES[kind]
+    model, image_field, renditions_field, widths, ratio = IMAGES[kind]
     current = model.objects.filter(pk=pk, **{image_field: name})
-    if not current.exists():
+    obj = current.first()
+    if obj is None:
         return "image replaced or removed"
-    renditions = images.make_renditions(name, widths=widths)
+    # The focal point as it is now: a later change enqueues its own run.
+    focal = obj.cover_focal_point if ratio else images.CENTRE
+    renditions = images.make_renditions(name, widths=widths, ratio=ratio, focal=focal)
     changes = {renditions_field: renditions}
     if model is Article:
         changes["modified_at"] = timezone.now()  # pages and feeds change

@@ -1,5 +1,6 @@
-"""Topic article counts, kept as data (``TopicCount``) instead of counting
-every tagged article on each page that lists topics."""
+"""Topics (taggit tags): article counts kept as data (``TopicCount``) instead of
+counting every tagged article on each page that lists topics, and which typed
+names exist already (one rule for the forms)."""
 
 from collections.abc import Iterable
 
@@ -21,3 +22,20 @@ def topic_counts_refresh(*, tag_ids: Iterable[int]) -> None:
     )
     for tag in counts:
         TopicCount.objects.update_or_create(tag=tag, defaults={"published": tag.n})
+
+
+def existing_names(names: list[str]) -> dict[str, str]:
+    """Existing topics matching ``names`` in any case: {lowercase: stored name}."""
+    if not names:
+        return {}
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    stored = Tag.objects.filter(query).values_list("name", flat=True)
+    return {name.lower(): name for name in stored}
+
+
+def unknown(names: list[str]) -> list[str]:
+    """The names, in order, that match no existing topic (in any case)."""
+    existing = existing_names(names)
+    return [name for name in names if name.lower() not in existing]

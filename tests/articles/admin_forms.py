@@ -25,7 +25,7 @@ def article_form(**overrides):
         "slug": "how-to-answer-salary-questions",
         "body": "## Know your number\n\nResearch the range before the call.\n",
         "excerpt": "",
-        "tags": "Salary, Interviews",
+        "tags": "",
         "cover_alt": "",
         "author": "",
         "status": "draft",

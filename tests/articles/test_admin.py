@@ -134,7 +134,11 @@ def test_topics_are_split_on_commas_and_reuse_existing_names(editor_client, auth
 
     editor_client.post(
         add_url(),
-        article_form(author=author.pk, tags="career change, interviews, Interviews"),
+        article_form(
+            author=author.pk,
+            tags="career change, interviews, Interviews",
+            create_topics="on",
+        ),
     )
 
     article = Article.objects.get()
@@ -146,7 +150,12 @@ def test_topics_are_split_on_commas_and_reuse_existing_names(editor_client, auth
 
 
 def test_editor_writes_and_saves_a_draft(editor_client, author):
-    response = editor_client.post(add_url(), article_form(author=author.pk))
+    Tag.objects.create(name="Salary", slug="salary")
+    Tag.objects.create(name="Interviews", slug="interviews")
+
+    response = editor_client.post(
+        add_url(), article_form(author=author.pk, tags="Salary, Interviews")
+    )
 
     assert response.status_code == 302
     article = Article.objects.get()
@@ -178,7 +187,7 @@ def test_read_more_to_a_missing_article_is_refused_naming_it(editor_client, auth
     assert "[[read-more:no-such-article]]" in response.text
 
 
-def test_read_more_by_slug_is_stored_by_id_and_links_the_current_title(
+def test_read_more_by_slug_keeps_the_slug_and_links_the_current_title(
     editor_client, author
 ):
     target = ArticleFactory(slug="negotiating-an-offer", title="Negotiating")
@@ -193,7 +202,9 @@ def test_read_more_by_slug_is_stored_by_id_and_links_the_current_title(
     )
 
     article = Article.objects.get(author=author)
-    assert f"[[read-more:{target.pk}]]" in article.body
+    # The editor's text as typed; the id beside it survives renames.
+    assert article.body == "Intro.\n\n[[read-more:negotiating-an-offer]]"
+    assert article.read_more_refs == {"negotiating-an-offer": target.pk}
     page = editor_client.get(article.get_absolute_url())
     assert f'<a href="{target.get_absolute_url()}">Negotiating</a>' in page.text
 
@@ -213,7 +224,8 @@ def test_read_more_lines_are_found_in_text_sent_with_crlf_line_endings(
 
     assert "“haggling-an-offer”" in form_errors(refused)
     article = Article.objects.get(author=author)
-    assert article.body == f"Intro.\n\n[[read-more:{target.pk}]]\n\nMore."
+    assert article.body == "Intro.\n\n[[read-more:negotiating-an-offer]]\n\nMore."
+    assert article.read_more_refs == {"negotiating-an-offer": target.pk}
     assert "read-more:" not in article.body_for_page()
     assert target.get_absolute_url() in article.body_for_page()
 

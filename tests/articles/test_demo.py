@@ -125,7 +125,7 @@ def test_one_scheduled_and_one_draft_that_readers_cannot_see(client, demo):
             assert article.title not in text
 
 
-def test_read_more_references_are_stored_as_ids_of_existing_articles(client, demo):
+def test_read_more_references_are_resolved_to_existing_articles(client, demo):
     references = [
         (article, ref)
         for article in Article.objects.all()
@@ -134,8 +134,9 @@ def test_read_more_references_are_stored_as_ids_of_existing_articles(client, dem
     assert len(references) >= 5
     ids = set(Article.objects.values_list("pk", flat=True))
     for article, ref in references:
-        assert ref.isdigit(), (article.slug, ref)
-        assert int(ref) in ids, (article.slug, ref)
+        # The text keeps the slug as written; the id is stored beside it.
+        assert not ref.isdigit(), (article.slug, ref)
+        assert article.read_more_refs[ref] in ids, (article.slug, ref)
     # And they show as links on the page.
     article = next(a for a, ref in references if a.is_live)
     response = client.get(article.get_absolute_url())

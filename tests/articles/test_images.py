@@ -228,7 +228,8 @@ def test_renditions_come_in_several_widths_never_enlarged(editor_client, author)
     renditions = Article.objects.get().cover_renditions
 
     assert [width for width, _ in renditions["jpeg"]] == [480, 800, 1200, 1600]
-    assert (renditions["width"], renditions["height"]) == (1600, 800)
+    # Covers are cut to 16:9 (around the centre when no focal point is set).
+    assert (renditions["width"], renditions["height"]) == (1600, 900)
     # The edit page shows the smallest one, so editors see which image is set.
     page = editor_client.get(change_url(Article.objects.get())).text
     smallest_url = default_storage.url(renditions["jpeg"][0][1])
@@ -236,7 +237,7 @@ def test_renditions_come_in_several_widths_never_enlarged(editor_client, author)
     for name in renditions["names"]:
         image = stored(name)
         width = int(name.rsplit("-", 1)[1].split("w.")[0])
-        assert image.size == (width, width // 2)
+        assert image.size == (width, round(width * 9 / 16))
 
     small = make_renditions(
         default_storage.save(
@@ -244,6 +245,8 @@ def test_renditions_come_in_several_widths_never_enlarged(editor_client, author)
         )
     )
     assert [width for width, _ in small["jpeg"]] == [480, 600]
+    cut = make_renditions("covers/small.jpg", ratio=16 / 9)
+    assert [width for width, _ in cut["jpeg"]] == [480, 533]
 
 
 def test_webp_is_offered_only_when_smaller_than_jpeg():
@@ -291,7 +294,7 @@ def test_article_page_serves_srcset_and_sizes(editor_client, author, client):
     assert "-480w.jpg 480w" in html and "-1600w.jpg 1600w" in html
     assert 'sizes="(min-width: 52rem) 48rem, 100vw"' in html
     assert 'alt="A desk by a window"' in html
-    assert 'width="1600" height="800"' in html
+    assert 'width="1600" height="900"' in html
 
 
 def test_renditions_are_remade_only_when_the_image_changes(
@@ -329,7 +332,8 @@ def test_renditions_are_remade_only_when_the_image_changes(
         )
     article.refresh_from_db()
     assert len(calls) == 2
-    assert [w for w, _ in article.cover_renditions["jpeg"]] == [480, 700]
+    # 700 × 350 cut to 16:9 is 622 wide.
+    assert [w for w, _ in article.cover_renditions["jpeg"]] == [480, 622]
     # The first image's renditions are removed once replaced.
     assert not any(default_storage.exists(name) for name in first["names"])
 

@@ -17,8 +17,8 @@ def read_more_link(target: Article) -> str:
     )
 
 
-def normalise(body: str):
-    return read_more.normalise(body, viewer=read_more.SYSTEM)
+def link(body: str):
+    return read_more.link(body, viewer=read_more.SYSTEM)
 
 
 def article_referencing(*targets, before="Intro paragraph.", **kwargs) -> Article:
@@ -174,14 +174,14 @@ def test_public_rendering_of_an_unpublished_target_is_empty(now):
 
 
 # ---------------------------------------------------------------------------
-# Slug references become ids
+# The text keeps the slugs; the ids are stored beside it
 # ---------------------------------------------------------------------------
 
 
 def test_slug_reference_is_resolved_to_the_articles_id():
     target = ArticleFactory(slug="salary-talks")
-    body, missing = normalise("Intro.\n\n[[read-more:salary-talks]]\n\nEnd.\n")
-    assert body == f"Intro.\n\n[[read-more:{target.pk}]]\n\nEnd.\n"
+    mapping, missing = link("Intro.\n\n[[read-more:salary-talks]]\n\nEnd.\n")
+    assert mapping == {"salary-talks": target.pk}
     assert missing == []
 
 
@@ -189,43 +189,53 @@ def test_former_slug_reference_is_resolved_to_the_articles_id():
     target = ArticleFactory(slug="old-name")
     target.slug = "new-name"
     target.save()
-    body, missing = normalise("[[read-more:old-name]]")
-    assert body == f"[[read-more:{target.pk}]]"
-    assert missing == []
+    assert link("[[read-more:old-name]]") == ({"old-name": target.pk}, [])
 
 
-def test_id_reference_is_kept_as_it_is():
+def test_id_reference_is_resolved_too():
     target = ArticleFactory()
-    body, missing = normalise(f"[[read-more:{target.pk}]]")
-    assert body == f"[[read-more:{target.pk}]]"
-    assert missing == []
+    assert link(f"[[read-more:{target.pk}]]") == ({str(target.pk): target.pk}, [])
 
 
-def test_unknown_references_are_reported_missing_and_left_in_place():
+def test_unknown_references_are_reported_missing():
     known = ArticleFactory(slug="known")
     source = (
         "[[read-more:no-such-article]]\n\n[[read-more:known]]\n\n[[read-more:999999]]"
     )
-    body, missing = normalise(source)
-    assert body == (
-        f"[[read-more:no-such-article]]\n\n[[read-more:{known.pk}]]\n\n"
-        "[[read-more:999999]]"
-    )
+    mapping, missing = link(source)
+    assert mapping == {"known": known.pk}
     assert missing == ["no-such-article", "999999"]
 
 
-def test_body_without_references_is_returned_unchanged():
-    assert normalise("Just text.") == ("Just text.", [])
+def test_body_without_references_links_nothing():
+    assert link("Just text.") == ({}, [])
+
+
+def test_saved_article_keeps_the_slug_as_typed_and_stores_the_id_beside_it():
+    target = ArticleFactory(slug="salary-talks")
+    article = ArticleFactory(body="Intro.\n\n[[read-more:salary-talks]]\n")
+    article.refresh_from_db()
+    assert article.body == "Intro.\n\n[[read-more:salary-talks]]\n"
+    assert article.read_more_refs == {"salary-talks": target.pk}
+    assert list(article.reads_more.all()) == [target]
+    assert list(target.read_more_from.all()) == [article]
 
 
 def test_resolved_reference_survives_a_later_rename(client, now):
     target = ArticleFactory(title="Before", slug="before")
-    body, _ = normalise("Intro.\n\n[[read-more:before]]\n")
-    article = ArticleFactory(body=body)
+    article = ArticleFactory(body="Intro.\n\n[[read-more:before]]\n")
     target.title, target.slug = "After", "after"
     target.save()
     assert read_more_link(target) in page_text(client, article)
     assert "/articles/after/" in read_more_link(target)
+    # Saving the text again keeps the reference on the same article, even
+    # once another article takes the old slug.
+    ArticleFactory(slug="before", title="Impostor")
+    article.refresh_from_db()
+    article.title = "Edited"
+    article.save()
+    assert article.read_more_refs == {"before": target.pk}
+    assert read_more_link(target) in page_text(client, article)
 
 
 # ---------------------------------------------------------------------------

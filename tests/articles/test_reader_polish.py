@@ -56,7 +56,7 @@ def test_topic_page_shows_its_editable_description(client, editor_client):
     }
 
     response = editor_client.post(
-        reverse("admin:taggit_tag_change", args=[tag.pk]), form
+        reverse("admin:articles_topic_change", args=[tag.pk]), form
     )
 
     assert response.status_code == 302, response.context["errors"]

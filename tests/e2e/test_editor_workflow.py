@@ -62,6 +62,8 @@ def test_editor_writes_an_article_with_cover_and_read_more_previews_and_publishe
             f"## Prepare\n\nKnow your numbers.\n\n[[read-more:{CITED_SLUG}]]\n"
         )
         page.locator("#id_tags").fill("Salary, Negotiation")
+        # New topics are created only when the editor says so.
+        page.get_by_label("Create new topics").check()
         page.locator("#id_cover_image").set_input_files(cover)
         page.locator("#id_cover_alt").fill("A tidy desk by a window")
         page.locator("#id_author + .select2").click()
@@ -79,7 +81,7 @@ def test_editor_writes_an_article_with_cover_and_read_more_previews_and_publishe
         )
         # The "Read more" slug became the cited article's id.
         expect(page.locator(".read-more-summary")).to_contain_text(
-            f"[[read-more:{cited.pk}]] → {cited.title}"
+            f"[[read-more:{CITED_SLUG}]] → {cited.title}"
         )
         assert page.request.get(f"/articles/{SLUG}/").status == 404
 

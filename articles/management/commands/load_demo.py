@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles import read_more
-from articles.images import make_renditions
+from articles.images import COVER_RATIO, make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -202,21 +202,11 @@ class Command(BaseCommand):
                 created += was_created
             for meta, _ in entries:
                 article = articles[meta["slug"]]
-                body, missing = read_more.normalise(
-                    article.body, viewer=read_more.SYSTEM
-                )
-                if missing:
-                    self.stderr.write(f"{meta['slug']}: unknown read-more {missing}")
-                if body != article.body:
-                    # Store the ids without counting as an editor's update.
-                    article.body = body
-                    article.render()
-                    row = Article.objects.filter(pk=article.pk)
-                    row.update(
-                        body=body,
-                        **{name: getattr(article, name) for name in RENDERED_FIELDS},
-                    )
-                    row.refresh_search_vectors()
+                # Written before their targets existed: resolve them now,
+                # without counting as an editor's update.
+                refs = set(read_more.references(article.body))
+                if not refs <= article.read_more_refs.keys():
+                    self.link_read_more(article)
                 picked = [
                     articles[slug]
                     for slug in meta.get("related", [])
@@ -230,6 +220,19 @@ class Command(BaseCommand):
                 f"({created} new)."
             )
         )
+
+    def link_read_more(self, article: Article) -> None:
+        missing = article.link_read_more(viewer=read_more.SYSTEM)
+        if missing:
+            self.stderr.write(f"{article.slug}: unknown read-more {missing}")
+        article.render()
+        row = Article.objects.filter(pk=article.pk)
+        row.update(
+            read_more_refs=article.read_more_refs,
+            **{name: getattr(article, name) for name in RENDERED_FIELDS},
+        )
+        article.reads_more.set(set(article.read_more_refs.values()))
+        row.refresh_search_vectors()
 
     def topic(self, slug: str) -> Tag:
         tag, _ = Tag.objects.get_or_create(
@@ -282,7 +285,11 @@ class Command(BaseCommand):
             ContentFile(cover_image(article.slug)),
             save=False,
         )
-        article.cover_renditions = make_renditions(article.cover_image.name)
+        article.cover_renditions = make_renditions(
+            article.cover_image.name,
+            ratio=COVER_RATIO,
+            focal=article.cover_focal_point,
+        )
         article.save()
         article.tags.set([self.topic(slug) for slug in meta.get("topics", [])])
         return article, True

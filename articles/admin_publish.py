@@ -1,0 +1,154 @@
+"""Publishing from the article form: the state line, the "Publish now",
+"Schedule", "Unpublish" and "Submit for review" buttons and the confirmation
+page (ArticleAdmin mixes this in; the rules are in articles/publishing.py).
+
+The buttons submit the form, so nothing typed is lost: the article is saved as
+it stands (its state unchanged) and the editor is taken to a page saying
+exactly what will happen and when, with one button to do it.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import capfirst
+
+from . import publishing, roles
+
+TZ_FIELD = "_editor_tz"
+
+
+class WaitingForReviewFilter(admin.SimpleListFilter):
+    """Drafts their writers submitted, oldest request first in mind."""
+
+    title = "review"
+    parameter_name = "review_request"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(publishing.waiting_for_review_q())
+        return queryset
+
+
+class PublishingAdminMixin:
+    """For ArticleAdmin: buttons, confirmation page and review requests."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="articles_article_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        article = context.get("original")
+        may_publish = roles.can_publish(request.user)
+        context["publishing"] = {
+            "state": article.state if article else None,
+            "line": publishing.state_line(article) if article else "Not saved yet",
+            "live_url": article.get_absolute_url()
+            if article and article.is_live
+            else "",
+            "actions": publishing.available_actions(article or self.model())
+            if may_publish
+            else [],
+            "may_submit": not may_publish
+            and (article is None or article.review_requested_at is None),
+            "tz_field": TZ_FIELD,
+            "links_here": publishing.links_here(article, viewer=request.user)
+            if article
+            else None,
+        }
+        return super().render_change_form(request, context, add, change, **kw)
+
+    def _after_save(self, request, article, response):
+        for button, action in publishing.BUTTONS.items():
+            if button in request.POST and roles.can_publish(request.user):
+                query = {"action": action}
+                tz = request.POST.get(TZ_FIELD, "")
+                if publishing.editor_zone(tz):
+                    query["tz"] = tz
+                url = reverse("admin:articles_article_publish", args=[article.pk])
+                return HttpResponseRedirect(f"{url}?{urlencode(query)}")
+        if publishing.SUBMIT_REVIEW_BUTTON in request.POST:
+            publishing.article_request_review(article=article)
+            self.message_user(
+                request,
+                f"“{article}” was submitted for review: editors see it under "
+                "“Waiting for review”. You can still change it until it is "
+                "published.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_change", args=[article.pk])
+            )
+        return response
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._after_save(request, obj, response)
+
+    def publish_view(self, request, object_id):
+        """GET: what the action will do, in words. POST: do it."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        if not (
+            roles.can_publish(request.user)
+            and self.has_change_permission(request, article)
+        ):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        action = data.get("action", "")
+        if action not in publishing.ACTIONS:
+            raise Http404("No such publishing action.")
+        editor_tz = publishing.editor_zone(data.get("tz"))
+        plan = publishing.plan(article, action, editor_tz=editor_tz)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if plan.error:
+            self.message_user(request, plan.error, messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            publishing.article_apply(article=article, action=action, at=plan.at)
+            self.message_user(request, plan.summary, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{capfirst(plan.action)} “{article}”?",
+            "subtitle": str(article),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": article,
+            "plan": plan,
+            "tz": editor_tz.key if editor_tz else "",
+            "change_url": change_url,
+            "warnings": self.publish_warnings(request, article, action),
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/publish_confirm.html", context
+        )
+
+    def publish_warnings(self, request, article, action) -> list[str]:
+        if action != publishing.UNPUBLISH:
+            return []
+        referrers = list(publishing.live_referrers(article))
+        if not referrers:
+            return []
+        names = ", ".join(f"“{referrer}”" for referrer in referrers)
+        return [
+            f"{len(referrers)} live article(s) link to it: {names}. Their "
+            "“Read more” line or related card for it disappears until it is "
+            "published again."
+        ]

@@ -1,0 +1,50 @@
+"""Uploads kept across a form's validation errors.
+
+A browser cannot refill a file input, so when a form with a valid image has
+an error elsewhere, the cleaned image is stored under ``staged/`` and its
+name goes back signed in a hidden field: the next submission uses it unless
+a new file is chosen. The signature stops a forged name from pointing at any
+other stored file; it expires after a day.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+FOLDER = "staged"
+SALT = "articles.staged_upload"
+MAX_AGE = 24 * 60 * 60
+
+
+def stage(upload, *, storage=default_storage) -> str:
+    """Store ``upload`` (already checked) and return its signed token."""
+    suffix = PurePosixPath(upload.name or "").suffix.lower()
+    upload.seek(0)
+    name = storage.save(f"{FOLDER}/{uuid.uuid4().hex}{suffix}", upload)
+    return signing.dumps(name, salt=SALT)
+
+
+def name_of(token: str) -> str | None:
+    """The stored name behind a token, or None if forged, expired or gone."""
+    if not token:
+        return None
+    try:
+        name = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(name, str) and name.startswith(f"{FOLDER}/")):
+        return None
+    return name if default_storage.exists(name) else None
+
+
+def restore(token: str, *, storage=default_storage) -> ContentFile | None:
+    """The staged file as an upload to assign to an ImageField, or None."""
+    name = name_of(token)
+    if name is None:
+        return None
+    with storage.open(name, "rb") as handle:
+        content = handle.read()
+    return ContentFile(content, name=PurePosixPath(name).name)

@@ -1,0 +1,225 @@
+"""Publishing from the article form: buttons, confirmation, review requests."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, State
+from tests.articles.admin_forms import add_url, article_form, change_url, london
+from tests.factories import (
+    ArticleFactory,
+    DraftArticleFactory,
+    ScheduledArticleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def publish_url(article, **query):
+    url = reverse("admin:articles_article_publish", args=[article.pk])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def form_of(article, **overrides):
+    data = article_form(
+        title=article.title,
+        slug=article.slug,
+        body=article.body,
+        tags="",
+        author=article.author_id,
+        status=article.status,
+    )
+    if article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = local.strftime("%Y-%m-%d")
+        data["published_at_1"] = local.strftime("%H:%M:%S")
+    data.update(overrides)
+    return data
+
+
+def test_form_opens_with_a_state_line_and_the_editor_buttons(editor_client, now):
+    draft = DraftArticleFactory()
+    live = ArticleFactory(published_at=datetime(2026, 6, 1, 8, tzinfo=UTC))
+
+    draft_page = editor_client.get(change_url(draft)).text
+    live_page = editor_client.get(change_url(live)).text
+
+    assert "Draft: not on the site" in draft_page
+    assert 'name="_publish"' in draft_page and 'name="_schedule"' in draft_page
+    assert 'name="_submit_review"' not in draft_page
+    assert "Live since Monday 1 June 2026, 09:00 BST (Europe/London)" in live_page
+    assert f'href="{live.get_absolute_url()}">View the live page' in live_page
+    assert 'name="_unpublish"' in live_page and 'name="_publish"' not in live_page
+
+
+def test_publish_now_saves_the_edits_then_asks_before_publishing(editor_client, now):
+    draft = DraftArticleFactory(title="Old title")
+
+    response = editor_client.post(
+        change_url(draft),
+        form_of(
+            draft, title="Salary talks", _publish="1", _editor_tz="America/New_York"
+        ),
+    )
+
+    assert response.status_code == 302
+    assert response.url == publish_url(draft, action="publish", tz="America/New_York")
+    draft.refresh_from_db()
+    assert draft.title == "Salary talks"
+    assert draft.state == State.DRAFT  # nothing published before the confirmation
+
+    page = editor_client.get(response.url)
+    assert page.status_code == 200
+    assert (
+        "“Salary talks” goes live now, at Monday 15 June 2026, 13:00 BST "
+        "(Europe/London), which is Monday 15 June 2026, 08:00 EDT in your time "
+        "zone (America/New_York)" in page.text
+    )
+
+    done = editor_client.post(
+        publish_url(draft), {"action": "publish", "tz": "America/New_York"}
+    )
+
+    assert done.url == change_url(draft)
+    draft.refresh_from_db()
+    assert draft.state == State.PUBLISHED
+    assert draft.published_at == now
+
+
+def test_confirmation_names_only_the_site_zone_when_the_editor_shares_it(
+    editor_client, now
+):
+    draft = DraftArticleFactory()
+
+    page = editor_client.get(publish_url(draft, action="publish", tz="Europe/London"))
+
+    assert "13:00 BST (Europe/London)" in page.text
+    assert "your time zone" not in page.text
+
+
+def test_schedule_confirms_the_date_given_in_the_form(editor_client, now):
+    draft = DraftArticleFactory()
+
+    response = editor_client.post(
+        change_url(draft),
+        form_of(
+            draft,
+            published_at_0="2026-06-20",
+            published_at_1="09:30:00",
+            _schedule="1",
+        ),
+    )
+    page = editor_client.get(response.url)
+
+    assert "goes live by itself on Saturday 20 June 2026, 09:30 BST" in page.text
+    editor_client.post(publish_url(draft), {"action": "schedule"})
+    draft.refresh_from_db()
+    assert draft.state == State.SCHEDULED
+    assert draft.published_at == london(2026, 6, 20, 9, 30)
+
+
+def test_schedule_without_a_future_date_says_what_is_missing(editor_client, now):
+    draft = DraftArticleFactory()
+
+    response = editor_client.post(change_url(draft), form_of(draft, _schedule="1"))
+    back = editor_client.get(response.url)
+
+    assert back.status_code == 302
+    assert back.url == change_url(draft)
+    assert "give a publish date in the future" in " ".join(messages_of(back))
+
+
+def test_unpublish_confirms_then_takes_the_article_off_the_site(
+    editor_client, client, now
+):
+    live = ArticleFactory()
+
+    page = editor_client.get(publish_url(live, action="unpublish"))
+    assert "is taken off the site now and goes back to draft" in page.text
+    editor_client.post(publish_url(live), {"action": "unpublish"})
+
+    live.refresh_from_db()
+    assert live.state == State.DRAFT
+    assert client.get(live.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_time_zone_is_ignored(editor_client, now):
+    draft = DraftArticleFactory()
+
+    page = editor_client.get(publish_url(draft, action="publish", tz="Mars/Olympus"))
+
+    assert page.status_code == 200
+    assert "your time zone" not in page.text
+
+
+def test_writers_cannot_reach_the_publish_confirmation(writer_client, writer, now):
+    own = DraftArticleFactory(author=writer.author)
+
+    assert writer_client.get(publish_url(own, action="publish")).status_code == 403
+    assert (
+        writer_client.post(publish_url(own), {"action": "publish"}).status_code == 403
+    )
+    own.refresh_from_db()
+    assert own.state == State.DRAFT
+
+
+def test_writer_submits_for_review_and_editors_find_it(
+    writer_client, writer, editor_client, now
+):
+    own = DraftArticleFactory(author=writer.author, title="My first piece")
+    page = writer_client.get(change_url(own)).text
+    assert 'name="_submit_review"' in page
+    assert 'name="_publish"' not in page
+
+    response = writer_client.post(
+        change_url(own), form_of(own, status="", _submit_review="1")
+    )
+
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.review_requested_at == now
+    assert own.state == State.DRAFT
+    waiting = editor_client.get(
+        reverse("admin:articles_article_changelist") + "?review_request=waiting"
+    )
+    assert "My first piece" in waiting.text
+    assert waiting.context["cl"].result_count == 1
+    assert "waiting for review since" in editor_client.get(change_url(own)).text
+
+
+def test_writer_submits_a_new_article_for_review_from_the_add_form(
+    writer_client, writer, now
+):
+    response = writer_client.post(add_url(), article_form(_submit_review="1"))
+
+    article = Article.objects.get()
+    assert response.url == change_url(article)
+    assert article.review_requested_at == now
+    assert article.author == writer.author
+
+
+def test_publishing_clears_the_review_request(editor_client, writer, now):
+    own = DraftArticleFactory(author=writer.author, review_requested_at=now)
+
+    editor_client.post(publish_url(own), {"action": "publish"})
+
+    own.refresh_from_db()
+    assert own.state == State.PUBLISHED
+    assert own.review_requested_at is None
+
+
+def test_scheduled_article_offers_publish_now_and_unpublish(editor_client, now):
+    scheduled = ScheduledArticleFactory(published_at=london(2026, 6, 22, 9, 0))
+
+    page = editor_client.get(change_url(scheduled)).text
+
+    assert "Scheduled for Monday 22 June 2026, 09:00 BST (Europe/London)" in page
+    assert 'name="_publish"' in page and 'name="_unpublish"' in page
