@@ -109,6 +109,8 @@ def transport_for(mailer) -> "BackendTransport":
 class BackendTransport:
     """Any Django mail backend: one EmailMessage per mail."""
 
+    source = "mailer"  # names this way of sending in bounce records
+
     def __init__(self, mailer):
         self.mailer = mailer
 
@@ -153,6 +155,8 @@ class SMTPTransport(BackendTransport):
     and the transaction is run step by step to know whether a failure came
     before or after the message data was handed over.
     """
+
+    source = "smtp"
 
     def open(self) -> None:
         super().open()
