@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from . import tokens
 from .models import Edition, Subscriber
@@ -145,7 +146,8 @@ def edition_render(*, edition: Edition) -> tuple[str, str]:
     entries = [
         {
             "title": entry.article.title,
-            "excerpt": entry.article.summary,
+            # One line in the plain text part, whatever the editor typed.
+            "excerpt": Truncator(one_line(entry.article.summary)).chars(200),
             "url": absolute_url(entry.article.get_absolute_url()),
             "author": entry.article.author.name,
         }
