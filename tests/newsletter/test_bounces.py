@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.admin.sites import site
+from django.test import Client
 from django.urls import reverse
 
 from newsletter import delivery
@@ -32,6 +33,12 @@ def _webhook_secret(settings):
 def _clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def client():
+    """Like a mail service: no cookies, no CSRF token."""
+    return Client(enforce_csrf_checks=True)
 
 
 def post(client, payload, secret=SECRET):
