@@ -1,15 +1,23 @@
 """anymail's tracking webhooks, one per mail service, under /newsletter/esp/.
 
 anymail accepts webhook posts without authentication (with a warning) when no
-WEBHOOK_SECRET is set; here such posts are refused, so a site without the
-secret cannot be fed false bounces.
+WEBHOOK_SECRET is set; here they do not exist until it is (404), so a site
+without the secret cannot be fed false bounces.
 """
 
+import logging
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponseForbidden
+from django.core.exceptions import ImproperlyConfigured
+from django.http import (
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+)
 from django.urls import URLPattern
+
+logger = logging.getLogger(__name__)
 
 try:
     from anymail.urls import urlpatterns as anymail_urlpatterns
@@ -18,14 +26,24 @@ except ImportError:  # without the esp extra: no webhooks
 
 
 def require_webhook_secret(view):
+    allowed = [method.upper() for method in view.view_class.http_method_names]
+
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
-            return HttpResponseForbidden(
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return HttpResponseNotFound(
                 "Webhooks are off: set ANYMAIL_WEBHOOK_SECRET.",
                 content_type="text/plain",
             )
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except ImproperlyConfigured:  # e.g. Mailgun's signing key not set
+            logger.exception("Mail service webhook %s is not configured", request.path)
+            return HttpResponseForbidden(
+                "This webhook is not configured.", content_type="text/plain"
+            )
 
     return guarded
 
