@@ -4,6 +4,7 @@ Development works with no environment at all (SQLite, console mail, DEBUG on).
 Production differs only by environment variables; see README.md.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "newsletter",
+    *(["anymail"] if importlib.util.find_spec("anymail") else []),
     # After django.contrib.admin: mends the registered admin classes.
     "httpguard",
 ]
@@ -160,6 +162,12 @@ PAGE_CACHE_ALIAS = "default"
 #   file:///var/mail/careerhub       one file per mail in that folder
 #   smtp://user:password@host:587?tls=1&timeout=10
 #   smtps://user:password@host:465
+#   postmark://SERVER_TOKEN@        a mail service's HTTP API, through
+#   mailgun://API_KEY@api.eu.mailgun.net   django-anymail (pip install
+#   brevo://API_KEY@  sendgrid://API_KEY@  '.[esp]'); the user part is the
+#   ses://?region=eu-west-1         service's key (SES: the usual AWS
+#                                   credentials, and django-anymail[amazon-ses])
+#   ...?timeout=10                  seconds to wait for the service's answer
 # ---------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "")
 
@@ -206,7 +214,41 @@ def _mailer_from_url(url: str) -> dict:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             **{"OPTIONS": options},
         }
+    if parts.scheme in ANYMAIL_SCHEMES:
+        return _anymail_mailer(parts, query)
     raise ImproperlyConfigured(f"EMAIL_URL scheme {parts.scheme!r} is not supported.")
+
+
+# EMAIL_URL scheme: (anymail backend module, the option the URL's user part sets).
+ANYMAIL_SCHEMES = {
+    "ses": ("amazon_ses", None),
+    "postmark": ("postmark", "server_token"),
+    "mailgun": ("mailgun", "api_key"),
+    "brevo": ("brevo", "api_key"),
+    "sendgrid": ("sendgrid", "api_key"),
+}
+ANYMAIL_INSTALLED = importlib.util.find_spec("anymail") is not None
+
+
+def _anymail_mailer(parts, query) -> dict:
+    if not ANYMAIL_INSTALLED:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL {parts.scheme}:// needs django-anymail: pip install '.[esp]'."
+        )
+    module, secret_option = ANYMAIL_SCHEMES[parts.scheme]
+    options = {}
+    if secret_option is not None:
+        if not parts.username:
+            raise ValueError(f"put the API key first: {parts.scheme}://KEY@")
+        options[secret_option] = unquote(parts.username)
+        if parts.hostname:  # another region's API, e.g. api.eu.mailgun.net
+            options["api_url"] = f"https://{parts.hostname}{parts.path or '/'}"
+        # Seconds to wait for the service's answer; the newsletter's lease
+        # check (newsletter.E002) reads it as "timeout".
+        options["timeout"] = float(query.get("timeout", 10))
+    elif "region" in query:
+        options["session_params"] = {"region_name": query["region"]}
+    return {"BACKEND": f"anymail.backends.{module}.EmailBackend", "OPTIONS": options}
 
 
 MAILERS = {"default": mailer_from_url(EMAIL_URL)}
@@ -214,6 +256,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "CareerHub <newsletter@careerhub.example>"
 )
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Bounce and complaint webhooks (/newsletter/esp/<service>/tracking/, see the
+# README): the basic-auth "user:password" the mail service is given, and
+# Mailgun's webhook signing key where Mailgun is used.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get(
+        "ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", ""
+    ),
+}
 # Printed in every newsletter mail, as anti-spam laws require.
 NEWSLETTER_POSTAL_ADDRESS = os.environ.get(
     "NEWSLETTER_POSTAL_ADDRESS", "CareerHub, 1 Example Street, Springfield 00000"
@@ -407,6 +458,8 @@ NEWSLETTER_SKIP_EMPTY_WEEKS = env_bool("NEWSLETTER_SKIP_EMPTY_WEEKS", True)
 # it well above the mail server timeout.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
+# Soft bounces in a row (no delivered mail between) that suppress an address.
+NEWSLETTER_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTER_SOFT_BOUNCE_LIMIT", 3)
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
 NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
 # Senders per sending process (threads, each with its own database and mail

@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
 from . import editions, emails, subscribers
-from .models import Delivery, Edition, EditionArticle, Subscriber
+from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
 
 CSV_COLUMNS = [
     "email",
@@ -45,8 +45,26 @@ def _csv_cell(value) -> str:
     return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
+class MailEventInline(admin.TabularInline):
+    """The subscriber's bounces and complaints (newsletter/bounces.py)."""
+
+    model = MailEvent
+    fields = ["occurred_at", "kind", "source", "event_id", "detail", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Bounces and complaints"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    inlines = [MailEventInline]
     list_display = [
         "email",
         "status",
@@ -60,6 +78,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "signed_up_at",
         "confirmed_at",
         "unsubscribe_method",
+        "suppression_reason",
         "consent_version",
     ]
     search_fields = ["email"]
@@ -79,6 +98,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         "unsubscribed_at",
         "unsubscribe_method",
         "last_confirmation_sent_at",
+        "suppressed_at",
+        "suppression_reason",
+        "suppression_source",
+        "soft_bounces",
     ]
     fields = readonly_fields
 

@@ -23,6 +23,14 @@ class NewsletterConfig(AppConfig):
         )
 
         signals.connect()
+        try:
+            from anymail.signals import tracking
+        except ImportError:  # without the esp extra: no mail service webhooks
+            pass
+        else:
+            from .bounces import on_tracking_event
+
+            tracking.connect(on_tracking_event, dispatch_uid="newsletter-bounces")
         post_migrate.connect(
             start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
         )

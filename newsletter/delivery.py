@@ -36,8 +36,9 @@ from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from .bounces import mail_event_record
 from .emails import DigestMail, Recipient
-from .models import Delivery, Edition, Subscriber
+from .models import Delivery, Edition, MailEvent, Subscriber
 from .transport import (
     BackendTransport,
     MailServerUnavailable,
@@ -386,6 +387,13 @@ def _send_one(
         logger.warning("Delivery %s failed: %s", recipient.delivery_id, failure)
         final = _record_failure(recipient, failure)
         report.record_failure(recipient.delivery_id, final=final)
+        if failure.kind == Delivery.Failure.REFUSED:  # refused for good: a bounce
+            mail_event_record(
+                email=recipient.email,
+                kind=MailEvent.Kind.HARD_BOUNCE,
+                source=transport.source,
+                detail=str(failure),
+            )
         transport.recover()  # may raise MailServerUnavailable
         return
     batch.handed_over = (recipient.delivery_id, timezone.now())

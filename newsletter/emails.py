@@ -7,13 +7,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, make_msgid
+from functools import cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from . import tokens
 from .models import Edition, Subscriber
@@ -31,6 +33,65 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+@cache
+def _site_domain(site_url: str) -> str:
+    return urlsplit(site_url).hostname or "localhost"
+
+
+def message_id() -> str:
+    """A fresh Message-ID on the site's own domain (from SITE_URL)."""
+    return make_msgid(domain=_site_domain(settings.SITE_URL))
+
+
+class VerbatimHeader(str):
+    """A header written exactly as given: ASCII, folded at whitespace only.
+
+    Python's email serialiser turns any header line longer than 78 characters
+    that has nowhere to fold into an RFC 2047 encoded-word, which RFC 2369
+    forbids in ``List-Unsubscribe`` and which mail programs then fail to read.
+    A header object with a ``name`` and a ``fold()`` is stored and written
+    as it is by the email package's modern policies (see
+    ``EmailPolicy.header_store_parse``), whatever policy Django serialises with.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str):
+        if _LINE_BREAK.search(value) or not value.isascii():
+            raise ValueError(f"{name} must be one line of ASCII: {value!r}")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __getnewargs__(self):  # copies and pickles (the locmem backend copies)
+        return (self.name, str(self))
+
+    def fold(self, *, policy) -> str:
+        limit = policy.max_line_length or 998
+        lines = [f"{self.name}:"]
+        for word in self.split(" "):
+            if len(lines[-1]) + 1 + len(word) > limit and lines[-1] != f"{self.name}:":
+                lines.append("")
+            lines[-1] += f" {word}"
+        return policy.linesep.join(lines) + policy.linesep
+
+
+def list_unsubscribe(unsubscribe_url: str) -> str:
+    """The List-Unsubscribe value: the one-click https link, in angle brackets."""
+    return f"<{unsubscribe_url}>"
+
+
+def newsletter_headers(unsubscribe_url: str) -> dict[str, str]:
+    """The headers every newsletter mail carries (RFC 2369, RFC 8058)."""
+    return {
+        "Message-ID": message_id(),
+        "List-Unsubscribe": VerbatimHeader(
+            "List-Unsubscribe", list_unsubscribe(unsubscribe_url)
+        ),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def newsletter_message(
     *, subject: str, text: str, html: str, to: str, unsubscribe_url: str
 ) -> EmailMultiAlternatives:
@@ -43,10 +104,7 @@ def newsletter_message(
         subject=one_line(subject),
         body=text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
         to=[to],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=newsletter_headers(unsubscribe_url),
     )
     message.attach_alternative(
         html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url), "text/html"
@@ -88,7 +146,8 @@ def edition_render(*, edition: Edition) -> tuple[str, str]:
     entries = [
         {
             "title": entry.article.title,
-            "excerpt": entry.article.summary,
+            # One line in the plain text part, whatever the editor typed.
+            "excerpt": Truncator(one_line(entry.article.summary)).chars(200),
             "url": absolute_url(entry.article.get_absolute_url()),
             "author": entry.article.author.name,
         }
@@ -172,9 +231,10 @@ class DigestMail:
         headers = (
             f"To: {address}\r\n"
             f"Date: {format_datetime(timezone.now())}\r\n"
-            f"Message-ID: {make_msgid(domain=DNS_NAME)}\r\n"
-            f"List-Unsubscribe: <{url}>\r\n"
-        ).encode("ascii")
+            f"Message-ID: {message_id()}\r\n"
+        ).encode("ascii") + VerbatimHeader(
+            "List-Unsubscribe", list_unsubscribe(url)
+        ).fold(policy=email.policy.SMTP).encode("ascii")
         return headers + self._skeleton.replace(
             self._text_marker, _quoted_printable(self.text, url)
         ).replace(self._html_marker, _quoted_printable(self.html, url))

@@ -16,7 +16,9 @@ DOMAIN = re.compile(
 )
 MAX_EMAIL_LENGTH = 254
 INVALID_EMAIL = "Enter a valid email address, like name@example.com."
-SOURCE_PATH = re.compile(r"/(?!/)[\x21-\x7e]{0,299}")
+# A path on this site: one slash first, never two or a backslash (browsers
+# read "//host" and "/\\host" as another site); printable ASCII only.
+SOURCE_PATH = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]{0,299}")
 
 
 def normalise_email(value: str) -> str:
@@ -45,7 +47,8 @@ def normalise_email(value: str) -> str:
 def clean_source(value: str) -> str:
     """The sign-up page's path if it looks like one of ours, else nothing.
 
-    Only a record for editors: a missing or odd value must not refuse a sign-up.
+    A record for editors and the check-your-inbox page's link back: a missing
+    or odd value must not refuse a sign-up.
     """
     value = (value or "").strip()
     return value if SOURCE_PATH.fullmatch(value) else ""

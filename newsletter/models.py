@@ -48,6 +48,13 @@ class Subscriber(models.Model):
         PENDING = "pending", "Pending confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        # Bounced for good or complained: never mailed again (newsletter/bounces.py).
+        SUPPRESSED = "suppressed", "Suppressed (bounced or complained)"
+
+    class SuppressionReason(models.TextChoices):
+        HARD_BOUNCE = "hard-bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        SOFT_BOUNCES = "soft-bounces", "Soft bounces in a row"
 
     class UnsubscribeMethod(models.TextChoices):
         ONE_CLICK = "one-click", "One-click (mail program)"
@@ -96,6 +103,23 @@ class Subscriber(models.Model):
     unsubscribe_method = models.CharField(
         max_length=12, choices=UnsubscribeMethod, blank=True
     )
+    suppressed_at = models.DateTimeField(
+        "suppressed", null=True, blank=True, editable=False
+    )
+    suppression_reason = models.CharField(
+        max_length=12, choices=SuppressionReason, blank=True, editable=False
+    )
+    suppression_source = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The mail service (or smtp) that reported it.",
+    )
+    soft_bounces = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Soft bounces since the last delivered mail.",
+    )
     # Throttle for confirmation mails: one per 10 minutes, three per day.
     last_confirmation_sent_at = models.DateTimeField(
         "last confirmation mail", null=True, blank=True, editable=False
@@ -122,6 +146,43 @@ class Subscriber(models.Model):
 
     def get_unsubscribe_path(self) -> str:
         return reverse("newsletter:unsubscribe", kwargs={"token": self.token})
+
+
+class MailEvent(models.Model):
+    """A bounce or complaint reported for a subscriber: their mail history.
+
+    One row per provider event: a replayed event (same source and event id)
+    is recognised and changes nothing.
+    """
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard-bounce", "Hard bounce"
+        SOFT_BOUNCE = "soft-bounce", "Soft bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        DELIVERED = "delivered", "Delivered"
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="mail_events"
+    )
+    kind = models.CharField(max_length=12, choices=Kind)
+    source = models.CharField(max_length=40, help_text="Mail service, or smtp.")
+    event_id = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "event_id"],
+                condition=~Q(event_id=""),
+                name="newsletter_mailevent_once_per_provider_event",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.source})"
 
 
 class EditionQuerySet(models.QuerySet):

@@ -32,8 +32,9 @@ def subscriber_signup(*, email: str, source: str, consent_version: str) -> Subsc
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, signed_up_at=now, **fields)], ignore_conflicts=True
     )
+    # Suppressed (bounced for good, or complained) stays so: never mailed again.
     Subscriber.objects.with_email(email).exclude(
-        status=Subscriber.Status.CONFIRMED
+        status__in=[Subscriber.Status.CONFIRMED, Subscriber.Status.SUPPRESSED]
     ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
     subscriber = Subscriber.objects.with_email(email).get()
     send_confirmation.enqueue(subscriber_id=subscriber.pk)
@@ -122,7 +123,9 @@ def subscriber_unsubscribe(
     """Unsubscribe at once; True if this call changed anything."""
     return bool(
         Subscriber.objects.filter(pk=subscriber.pk)
-        .exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        .exclude(
+            status__in=[Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.SUPPRESSED]
+        )
         .update(
             status=Subscriber.Status.UNSUBSCRIBED,
             unsubscribed_at=timezone.now(),

@@ -8,6 +8,12 @@ dropped connection leaves the outcome unknown: the server may have queued the
 mail and only been slow to say so (RFC 5321 allows it ten minutes), so such a
 mail is never retried, exactly like a sender killed mid-mail.
 
+A mail service's HTTP API (django-anymail) follows the same rule: an answer
+from the service that is an error (any HTTP status, or "recipient refused")
+means it did not take the mail, so it is retried (refused: never); failing to
+connect means nothing was sent; but a timeout or a connection lost once the
+request may have been sent leaves the outcome unknown, never retried.
+
 Other mail backends (console, file, locmem) write locally: when they raise,
 nothing went anywhere.
 """
@@ -39,12 +45,50 @@ class NotDelivered(Exception):
         self.kind = kind
 
 
+try:  # optional (the esp extra): mail services' HTTP APIs
+    import requests
+    from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+    from urllib3.exceptions import NewConnectionError
+except ImportError:  # pragma: no cover
+    AnymailError = None
+
+# Amazon SES (boto3) errors that say the service answered, or was never reached.
+BOTO_NOT_SENT = {"ClientError", "EndpointConnectionError"}
+
+
 def failure_kind(error: BaseException) -> Failure:
     """A known failure's kind: a 5xx reply is a refusal, anything else temporary."""
+    if AnymailError is not None and isinstance(error, AnymailError):
+        return service_failure_kind(error)
     code = smtp_code(error)
     if code is not None and 500 <= code < 600:
         return Failure.REFUSED
     return Failure.TEMPORARY
+
+
+def service_failure_kind(error: BaseException) -> Failure:
+    """A mail service's (anymail's) error: did the service have the mail?"""
+    if isinstance(error, AnymailRecipientsRefused):
+        return Failure.REFUSED
+    if getattr(error, "status_code", None) is not None:
+        return Failure.TEMPORARY  # it answered, and not with "accepted"
+    if isinstance(error, requests.ConnectTimeout) or _never_sent(error):
+        return Failure.TEMPORARY
+    return Failure.UNKNOWN  # a read timeout, a dropped connection: maybe sent
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Connection refused, name not found, or the service's own error answer."""
+    link = error
+    while link is not None:
+        if isinstance(link, NewConnectionError) or isinstance(
+            getattr(link, "reason", None), NewConnectionError
+        ):
+            return True
+        if type(link).__name__ in BOTO_NOT_SENT:
+            return True
+        link = link.__cause__ or link.__context__
+    return False
 
 
 def smtp_code(error: BaseException) -> int | None:
@@ -64,6 +108,8 @@ def transport_for(mailer) -> "BackendTransport":
 
 class BackendTransport:
     """Any Django mail backend: one EmailMessage per mail."""
+
+    source = "mailer"  # names this way of sending in bounce records
 
     def __init__(self, mailer):
         self.mailer = mailer
@@ -109,6 +155,8 @@ class SMTPTransport(BackendTransport):
     and the transaction is run step by step to know whether a failure came
     before or after the message data was handed over.
     """
+
+    source = "smtp"
 
     def open(self) -> None:
         super().open()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,6 @@ urlpatterns = [
     ),
     path("editions/", views.EditionListView.as_view(), name="editions"),
     path("editions/<int:pk>/", views.EditionDetailView.as_view(), name="edition"),
+    # Bounce and complaint reports from mail services (newsletter/bounces.py).
+    path("esp/", include("newsletter.webhooks")),
 ]

@@ -1,8 +1,10 @@
 import math
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -13,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from articles.views import PublicPageMixin
 
 from . import ratelimit, subscribers, tokens
-from .forms import SignupForm
+from .forms import SignupForm, clean_source
 from .models import Edition, Subscriber
 
 LINK_STATUS = {
@@ -21,6 +23,15 @@ LINK_STATUS = {
     tokens.LinkState.EXPIRED: 410,
     tokens.LinkState.STALE: 410,
 }
+
+
+def _article_path(path: str) -> str:
+    """``path`` if it is one of our article pages (checked), else nothing."""
+    try:
+        match = resolve(urlsplit(path).path) if path else None
+    except Resolver404:
+        return ""
+    return path if match and match.view_name == "articles:detail" else ""
 
 
 def _private(response):
@@ -59,7 +70,7 @@ class SignupView(PublicPageMixin, View):
             return _private(response)
         form = SignupForm(request.POST)
         if form.is_bot:
-            return self.check_your_inbox(request)
+            return self.check_your_inbox(request, form)
         if not form.is_valid():
             return _private(
                 render(request, self.template_name, {"form": form}, status=400)
@@ -69,12 +80,17 @@ class SignupView(PublicPageMixin, View):
             source=form.cleaned_data["source"],
             consent_version=form.cleaned_data["consent_version"],
         )
-        return self.check_your_inbox(request)
+        return self.check_your_inbox(request, form)
 
-    def check_your_inbox(self, request):
+    def check_your_inbox(self, request, form):
         # One page, byte for byte, whatever the address's state: the answer
-        # must not tell anyone whether an address is subscribed.
-        return _private(render(request, "newsletter/check_inbox.html"))
+        # must not tell anyone whether an address is subscribed. It repeats
+        # only what the reader typed (the address, the page they came from).
+        context = {
+            "typed_email": form.data.get("email", "").strip()[:320],
+            "back_to": _article_path(clean_source(form.data.get("source", ""))),
+        }
+        return _private(render(request, "newsletter/check_inbox.html", context))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -102,7 +118,12 @@ class ConfirmView(View):
         return render(
             request,
             self.template_name,
-            {"state": link.state.value, "just_confirmed": just_confirmed},
+            {
+                "state": link.state.value,
+                "just_confirmed": just_confirmed,
+                # The link was mailed to this address: it is the reader's own.
+                "email": link.subscriber.email if link.subscriber else "",
+            },
             status=LINK_STATUS.get(link.state, 200),
         )
 

@@ -213,3 +213,14 @@ def test_confirmation_page_query_budget(client, pending, django_assert_num_queri
     with time_machine.travel(NOW + timedelta(minutes=1)):
         with django_assert_num_queries(1):  # 1 the subscriber
             client.get(path)
+
+
+def test_the_confirm_pages_say_which_address_they_are_about(client, pending):
+    _, path = pending
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        shown = client.get(path).text
+        confirmed = client.post(path).text
+        again = client.get(path).text
+
+    for page in (shown, confirmed, again):
+        assert '<strong class="newsletter-page__address">reader@example.com' in page

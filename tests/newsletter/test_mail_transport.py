@@ -104,7 +104,9 @@ def test_sign_up_answers_alike_and_at_once_whatever_the_address_and_mail_server(
             for address in addresses:
                 response, elapsed = timed_sign_up(client, address)
                 timings[address].append(elapsed)
-                answers.add((response.status_code, response.content))
+                # The page repeats the typed address, and nothing else differs.
+                content = response.content.replace(address.encode(), b"ADDRESS")
+                answers.add((response.status_code, content))
 
     assert len(answers) == 1
     ((status, content),) = answers

@@ -41,7 +41,7 @@ def test_privacy_page_lists_every_kind_of_data_a_subscriber_record_keeps(client)
     text = client.get(reverse("privacy")).text
     explained = {
         "email": "the email address",
-        "status": "waiting for confirmation, confirmed or unsubscribed",
+        "status": "waiting for confirmation, confirmed, unsubscribed or no longer",
         "token": None,  # a random secret for their own links, not about them
         "signed_up_at": "when you signed up",
         "source": "the page whose form you used",
@@ -52,6 +52,10 @@ def test_privacy_page_lists_every_kind_of_data_a_subscriber_record_keeps(client)
         "last_confirmation_sent_at": "when we last sent you a confirmation email",
         "confirmations_sent_on": "how many we sent that day",
         "confirmations_sent_count": "how many we sent that day",
+        "suppressed_at": "when we stopped mailing you",
+        "suppression_reason": "reported as spam",
+        "suppression_source": "which mail service told us",
+        "soft_bounces": "how many in a row",
     }
     fields = {
         field.name

@@ -1,0 +1,219 @@
+"""The headers of every newsletter mail, read back from the bytes a real SMTP
+server received, by parsers that know nothing of how they were written."""
+
+import email
+import email.policy
+import json
+import shutil
+import socket
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
+
+from newsletter import delivery, editions
+from newsletter.emails import DigestMail, Recipient, VerbatimHeader
+from newsletter.models import Edition, Subscriber
+from newsletter.subscribers import subscriber_send_confirmation
+from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+# Long enough that every List-Unsubscribe line is over 78 characters.
+SITE = "https://careerhub.example"
+POLICIES = {"compat32": email.policy.compat32, "default": email.policy.default}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Collector(Sink):
+    def __init__(self):
+        self.received: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.original_content)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.SITE_URL = SITE
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def edition():
+    with time_machine.travel(NOW):
+        return EditionFactory(
+            subject="This week: salaries and CVs",
+            status=Edition.Status.SCHEDULED,
+            scheduled_for=NOW - timedelta(minutes=1),
+            articles=[ArticleFactory(title="How to answer salary questions")],
+        )
+
+
+def reader(email_address="reader@example.com", status="confirmed") -> Subscriber:
+    # A long token, as real ones are: the header line is over 78 characters.
+    token = "t0ken-" + email_address.split("@")[0] + "-" + "x" * 40
+    return SubscriberFactory(email=email_address, status=status, token=token)
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return f"{SITE}/newsletter/unsubscribe/{subscriber.token}/"
+
+
+def assert_headers_read_back(raw: bytes, url: str) -> None:
+    """Every custom header, as both of Python's policies read the raw bytes."""
+    for name, policy in POLICIES.items():
+        parsed = email.message_from_bytes(raw, policy=policy)
+        assert str(parsed["List-Unsubscribe"]) == f"<{url}>", name
+        assert str(parsed["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+        message_id = str(parsed["Message-ID"])
+        assert message_id.startswith("<") and message_id.endswith(
+            "@careerhub.example>"
+        ), (name, message_id)
+    for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        assert b"=?" not in line, line  # no RFC 2047 encoded-word anywhere
+        assert len(line) <= 998
+
+
+def test_confirmation_mail_headers(smtp):
+    subscriber = reader(status="pending")
+
+    assert subscriber_send_confirmation(subscriber=subscriber)
+
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))
+    assert len(f"List-Unsubscribe: <{unsubscribe_url(subscriber)}>") > 78
+
+
+def test_digest_headers_on_the_smtp_fast_path(smtp, edition):
+    subscriber = reader()
+
+    with time_machine.travel(NOW, tick=True):
+        report = delivery.edition_send(edition=edition)
+
+    assert report.sent == 1
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))
+
+
+def test_digest_headers_on_the_email_message_path(smtp, edition):
+    """Other mail backends (an ESP's, the file one) get DigestMail.message()."""
+    subscriber = reader()
+    mail = DigestMail(edition=edition)
+
+    mail.message(Recipient(1, subscriber.email, subscriber.token)).send()
+
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))
+
+
+def test_test_send_headers(smtp, edition):
+    subscriber = reader("editor@careerhub.example")
+
+    editions.edition_send_test(edition=edition, to=subscriber.email)
+
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))
+
+
+def test_each_mail_has_its_own_message_id(smtp, edition):
+    for n in range(3):
+        reader(f"reader{n}@example.com")
+    with time_machine.travel(NOW, tick=True):
+        delivery.edition_send(edition=edition)
+
+    ids = {email.message_from_bytes(raw)["Message-ID"] for raw in smtp.received}
+    assert len(ids) == len(smtp.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            email.policy.SMTP,
+            "List-Unsubscribe: <https://a.example/"
+            + "u" * 60
+            + ">,\r\n <mailto:unsubscribe@a.example>\r\n",
+        ),
+        (
+            email.policy.default.clone(max_line_length=None),
+            "List-Unsubscribe: <https://a.example/"
+            + "u" * 60
+            + ">, <mailto:unsubscribe@a.example>\n",
+        ),
+    ],
+)
+def test_a_long_header_is_folded_at_whitespace_only(policy, expected):
+    value = f"<https://a.example/{'u' * 60}>, <mailto:unsubscribe@a.example>"
+
+    assert VerbatimHeader("List-Unsubscribe", value).fold(policy=policy) == expected
+
+
+def test_a_header_with_a_line_break_is_refused():
+    with pytest.raises(ValueError):
+        VerbatimHeader("List-Unsubscribe", "<https://a.example/>\r\nBcc: x@y.example")
+
+
+MAILPARSER_SCRIPT = """
+const {simpleParser} = require('mailparser');
+let raw = '';
+process.stdin.on('data', c => raw += c);
+process.stdin.on('end', async () => {
+  const mail = await simpleParser(raw);
+  process.stdout.write(JSON.stringify(mail.headers.get('list').unsubscribe));
+});
+"""
+
+
+def mailparser_dir() -> Path | None:
+    """Where npm's mailparser is installed (NODE_PATH), if node has it."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    found = subprocess.run(
+        [node, "-e", "console.log(require.resolve('mailparser'))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return Path(found.stdout.strip()) if found.returncode == 0 else None
+
+
+@pytest.mark.skipif(
+    mailparser_dir() is None,
+    reason="npm mailparser is not installed (npm install mailparser; NODE_PATH)",
+)
+def test_npm_mailparser_reads_the_unsubscribe_url(smtp, edition):
+    subscriber = reader()
+    with time_machine.travel(NOW, tick=True):
+        delivery.edition_send(edition=edition)
+    (raw,) = smtp.received
+
+    result = subprocess.run(
+        ["node", "-e", MAILPARSER_SCRIPT],
+        input=raw,
+        capture_output=True,
+        check=True,
+    )
+
+    assert json.loads(result.stdout)["url"] == unsubscribe_url(subscriber)
