@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_merge_topic_descriptions_and_precomputed_lists'),
-        ('articles', '0010_cover_focal_point'),
+        ("articles", "0007_merge_topic_descriptions_and_precomputed_lists"),
+        ("articles", "0010_cover_focal_point"),
     ]
 
-    operations = [
-    ]
+    operations = []
