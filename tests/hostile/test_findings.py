@@ -56,7 +56,7 @@ def test_unsubscribe_link_with_a_nul_byte_is_a_bad_request(client, method):
     ]:
         response = getattr(client, method)(path)
         assert response.status_code == 400, path
-        assert "We couldn't understand that request" in response.text
+        assert "We couldn’t understand that request" in response.text
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
@@ -251,7 +251,7 @@ def test_every_response_carries_a_permissions_policy(client):
 def test_bad_request_page_is_the_sites_own(client):
     response = client.get("/articles/", HTTP_HOST="evil.example")
     assert response.status_code == 400
-    assert "We couldn't understand that request" in response.text
+    assert "We couldn’t understand that request" in response.text
     assert 'class="skip-link"' in response.text  # base.html's chrome
 
 
@@ -260,7 +260,7 @@ def test_forbidden_page_is_the_sites_own():
     client.force_login(UserFactory(username="staff", is_staff=True))
     response = client.get(reverse("admin:articles_article_markdown_help"))
     assert response.status_code == 403
-    assert "You can't open this page" in response.text
+    assert "You can’t open this page" in response.text
     assert 'class="skip-link"' in response.text
 
 
