@@ -135,9 +135,6 @@ class ArticleQuerySet(models.QuerySet):
     def live(self):
         return self.filter(self.live_q())
 
-    # The name the first stage used; same rule.
-    published = live
-
     def in_state(self, state: State):
         return self.filter(self.state_q(state))
 

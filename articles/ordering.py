@@ -73,7 +73,7 @@ class PositionPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         newest = (
-            Article.objects.published()
+            Article.objects.live()
             .order_by("-published_at", "-pk")
             .values_list("list_position", flat=True)
             .first()

@@ -29,7 +29,7 @@ class PublicPageMixin:
 
 class LiveArticlesMixin(PublicPageMixin):
     def get_queryset(self):
-        return Article.objects.published().for_cards().newest_first()
+        return Article.objects.live().for_cards().newest_first()
 
 
 class HomeView(LiveArticlesMixin, TemplateView):
@@ -91,7 +91,7 @@ class AuthorView(LiveArticlesMixin, ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         # The author is known: no need to join it again for every row.
         return (
-            Article.objects.published()
+            Article.objects.live()
             .filter(author=self.author)
             .prefetch_related("tags")
             .defer(*LISTING_DEFERRED_FIELDS)
@@ -111,7 +111,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     preview = False
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.live().for_listing()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -119,7 +119,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
         except Http404:
             redirect = (
                 SlugRedirect.objects.filter(
-                    old_slug=kwargs["slug"], article__in=Article.objects.published()
+                    old_slug=kwargs["slug"], article__in=Article.objects.live()
                 )
                 .select_related("article")
                 .first()

@@ -161,7 +161,7 @@ def create_edition():
         status=Edition.Status.SCHEDULED,
         scheduled_for=timezone.now(),
     )
-    for position, article in enumerate(Article.objects.published()[:5], start=1):
+    for position, article in enumerate(Article.objects.live()[:5], start=1):
         EditionArticle.objects.create(
             edition=edition, article=article, position=position
         )

@@ -66,12 +66,12 @@ def many_articles(django_db_setup, django_db_blocker):
 
 
 def search_page(word: str):
-    results = Article.objects.published().for_listing().search(word)
+    results = Article.objects.live().for_listing().search(word)
     return results.count(), list(results[:12])
 
 
 def uses_search_index(word: str) -> bool:
-    plan = Article.objects.published().search(word).explain()
+    plan = Article.objects.live().search(word).explain()
     return "article_search_idx" in plan
 
 

@@ -45,7 +45,7 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     )
     period_start = previous.period_end if previous else period_end - timedelta(days=7)
     article_ids = list(
-        Article.objects.published()
+        Article.objects.live()
         .filter(published_at__gt=period_start, published_at__lte=period_end)
         .newest_first()
         .values_list("pk", flat=True)

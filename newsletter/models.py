@@ -282,7 +282,7 @@ class Edition(models.Model):
     def live_articles(self):
         """The edition's articles still published, in the editors' order."""
         return (
-            self.edition_articles.filter(article__in=Article.objects.published())
+            self.edition_articles.filter(article__in=Article.objects.live())
             .select_related("article", "article__author")
             .order_by("position", "pk")
         )

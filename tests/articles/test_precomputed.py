@@ -49,7 +49,7 @@ def all_pages(client) -> list[str]:
 
 def newest_first_live() -> list[str]:
     return list(
-        Article.objects.published()
+        Article.objects.live()
         .order_by("-published_at", "-pk")
         .values_list("slug", flat=True)
     )

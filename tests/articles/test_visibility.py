@@ -90,7 +90,7 @@ def test_lists_show_live_articles_and_hide_scheduled_and_drafts(client, site, ur
 
 def test_published_queryset_holds_only_live_articles(site):
     live, _ = site
-    assert list(Article.objects.published()) == [live]
+    assert list(Article.objects.live()) == [live]
 
 
 @pytest.mark.parametrize("state", ["scheduled", "draft", "unpublished"])

@@ -38,7 +38,7 @@ def check_your_inbox_page(page):
 
 
 def editions_archive_page(page):
-    articles = Article.objects.published().newest_first()[:3]
+    articles = Article.objects.live().newest_first()[:3]
     for number, subject in enumerate(["The offer season", "Five CV fixes"]):
         EditionFactory(
             subject=subject,
@@ -54,7 +54,7 @@ def edition_page(page):
         subject="The offer season",
         status="sent",
         started_at=timezone.now() - timedelta(days=3),
-        articles=Article.objects.published().newest_first()[:3],
+        articles=Article.objects.live().newest_first()[:3],
     )
     return page.goto(edition.get_absolute_url())
 

@@ -41,8 +41,8 @@ def test_editor_logs_in_and_opens_every_admin_page_without_csp_violations(
     editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
     # A record of each newsletter model, so their change pages are opened too.
     subscriber = SubscriberFactory(email=editor.email)
-    edition = EditionFactory(articles=Article.objects.published()[:3])
-    sent = EditionFactory(status="sent", articles=Article.objects.published()[:1])
+    edition = EditionFactory(articles=Article.objects.live()[:3])
+    sent = EditionFactory(status="sent", articles=Article.objects.live()[:1])
     Delivery.objects.create(edition=sent, subscriber=subscriber, status="sent")
 
     with step("open the admin login page"):
