@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from . import read_more, seo
+from . import fragments, read_more, seo
 from .caching import cache_publicly
 from .models import Article, Author, live_topics
 
@@ -77,6 +77,12 @@ def feed_html(article, targets: dict) -> str:
     return _RELATIVE_URL.sub(rf"\1{settings.SITE_URL}/", body)
 
 
+def _feed_bodies(articles) -> dict:
+    # "Read more" targets of every item in one query, not one per item.
+    targets = read_more.targets_for(article.body_html for article in articles)
+    return {article.pk: feed_html(article, targets) for article in articles}
+
+
 class ArticleFeed(Feed):
     """The newest live articles; subclasses narrow them to a topic or author."""
 
@@ -121,13 +127,19 @@ class ArticleFeed(Feed):
         return Article.objects.live()
 
     def items(self, obj):
+        # Read before the articles (see ArticleDetailView.get).
+        version = fragments.version()
         articles = list(
-            self.live_articles(obj).for_listing().newest_first()[:FEED_ITEMS]
+            self.live_articles(obj)
+            .for_listing()
+            .defer("search_vector", "related_ids")
+            .newest_first()[:FEED_ITEMS]
         )
-        # "Read more" targets of every item in one query, not one per item.
-        targets = read_more.targets_for(article.body_html for article in articles)
+        bodies = fragments.many(
+            version, "feed-html", articles, _feed_bodies
+        )
         for article in articles:
-            article.feed_html = feed_html(article, targets)
+            article.feed_html = bodies[article.pk]
         return articles
 
     # Item values ---------------------------------------------------------------
@@ -161,7 +173,7 @@ class ArticleFeed(Feed):
         return item.date_modified
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.topics]
 
     def item_extra_kwargs(self, item):
         return {"content_html": item.feed_html, "image": seo.article_image(item)}

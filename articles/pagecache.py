@@ -197,7 +197,7 @@ def _answer(request, response, generation: Generation | None):
     )
 
 
-def _guarded(call, *args, **kwargs):
+def guarded(call, *args, **kwargs):
     """``call``'s result, or None if the cache cannot be reached: readers
     then get pages rendered for them rather than errors."""
     try:
@@ -228,7 +228,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if not is_public(response):
                 return response
-            generation = _guarded(current_generation, serving=False)
+            generation = guarded(current_generation, serving=False)
             if generation is None or generation.changed_at > started:
                 # Content changed while this page was rendered: which state
                 # it shows is unknown, so no date; its ETag is still right.
@@ -238,7 +238,7 @@ class PageCacheMiddleware:
             return _answer(request, response, generation)
 
         key = _page_key(request)
-        found = _guarded(page_cache().get_many, [GENERATION_KEY, key])
+        found = guarded(page_cache().get_many, [GENERATION_KEY, key])
         if found is None:  # the cache is down: serve the page uncached
             return self.get_response(request)
         generation = _current(found.get(GENERATION_KEY), serving=True)
@@ -256,7 +256,7 @@ class PageCacheMiddleware:
             # The token read before rendering: if content changed meanwhile,
             # this copy is already stale and will never be served.
             entry = (generation.token, response.content, dict(response.headers))
-            _guarded(page_cache().set, key, entry, timeout=seconds)
+            guarded(page_cache().set, key, entry, timeout=seconds)
         return _answer(request, response, generation)
 
 

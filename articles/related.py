@@ -28,7 +28,7 @@ def ranked(article: Article, *, pool, limit: int):
     # Topic links of articles, by content type id: no join on a cast column.
     tagged = Article.tags.through.objects.filter(
         content_type=ContentType.objects.get_for_model(Article),
-        tag__in=[tag.pk for tag in article.tags.all()],
+        tag__in=[tag.pk for tag in article.topics],
     )
     newest = pool.order_by("-published_at", "-pk").values("pk")[:limit]
     shared = (

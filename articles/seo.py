@@ -110,7 +110,7 @@ def person(author) -> dict:
 def article_data(article) -> dict:
     """schema.org Article for the article page (uses its prefetched tags)."""
     url = absolute_url(article.get_absolute_url())
-    topics = [tag.name for tag in article.tags.all()]
+    topics = [tag.name for tag in article.topics]
     data = {
         "@context": "https://schema.org",
         "@type": "Article",

@@ -9,7 +9,7 @@ previous image's copies, which the save clears).
 from django.tasks import task
 from django.utils import timezone
 
-from . import images
+from . import images, pagecache
 from .models import Article, Author
 
 # What each kind of image is stored in: model, image field, renditions field,
@@ -42,4 +42,5 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
     if not current.update(**changes):
         images.delete_renditions(renditions)
         return "image replaced meanwhile"
+    pagecache.invalidate()  # an update sends no signal: pages show the copies
     return f"{len(renditions['names'])} renditions"

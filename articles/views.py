@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import fragments
 from .caching import cache_publicly
 from .models import (
     LISTING_DEFERRED_FIELDS,
@@ -93,7 +97,7 @@ class AuthorView(LiveArticlesMixin, ListView):
         return (
             Article.objects.live()
             .filter(author=self.author)
-            .prefetch_related("tags")
+            .with_topics()
             .defer(*LISTING_DEFERRED_FIELDS)
             .newest_first()
         )
@@ -109,11 +113,16 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     preview = False
+    fragment_version = None  # none in previews: rendered for their viewer
 
     def get_queryset(self):
-        return Article.objects.live().for_listing()
+        # Topics are read only if a fragment showing them is rendered.
+        return Article.objects.live().select_related("author")
 
     def get(self, request, *args, **kwargs):
+        # Read before the article: a change committed meanwhile then starts a
+        # newer version, and what is rendered from older data is never shown.
+        self.fragment_version = fragments.version()
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -130,11 +139,14 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Worked out only when the fragments showing them are rendered.
         return super().get_context_data(
-            body=article.body_for_page(
-                viewer=self.request.user if self.preview else None
+            body=partial(
+                article.body_for_page,
+                viewer=self.request.user if self.preview else None,
             ),
-            related=Article.objects.related_to(article),
+            related=SimpleLazyObject(lambda: Article.objects.related_to(article)),
             preview=self.preview,
+            fragment_version=self.fragment_version,
             **kwargs,
         )

@@ -22,7 +22,7 @@ def card_topic(context, article):
     Reads the prefetched topics, so it costs no query.
     """
     current_pk = getattr(context.get("current_topic"), "pk", None)
-    for topic in article.tags.all():
+    for topic in article.topics:
         if topic.pk != current_pk:
             return topic
     return None

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils.encoding import iri_to_uri
 
-from articles import seo
+from articles import fragments, seo
 
 register = template.Library()
 
@@ -58,3 +58,34 @@ def article_json_ld(article):
 @register.simple_tag
 def author_json_ld(author):
     return seo.json_ld(seo.author_data(author))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        parts = tuple(str(part.resolve(context)) for part in self.parts)
+        return fragments.get_or_render(
+            context.get("fragment_version"),
+            self.name,
+            parts,
+            lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" part... %}...{% endfragment %}``: the content kept
+    rendered while public content is unchanged (see articles/fragments.py).
+
+    Stored only when the view put a ``fragment_version`` in the context; the
+    parts tell apart what the content depends on besides public content.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("fragment needs a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return FragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
