@@ -7,18 +7,22 @@ and the cover image (Media RSS). Every URL is absolute on ``settings.SITE_URL``.
 
 import html
 import re
+from dataclasses import dataclass, field
+from io import StringIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import fragments, read_more, seo
 from .caching import cache_publicly
-from .models import Article, Author, live_topics
+from .models import TOPICS_ATTR, Article, Author, latest_change, live_topics
 
 FEED_ITEMS = 20
 # Feeds are read, never written: anything else (POST, TRACE...) is a 405.
@@ -42,7 +46,37 @@ def _media_content(handler, image):
     handler.endElement("media:content")
 
 
-class ArticleRssFeed(Rss201rev2Feed):
+class StoredItemsMixin:
+    """Items written as XML kept between requests (see ``ArticleFeed.get_feed``).
+
+    ``item_xml`` holds every item's XML in order; ``self.items`` only those
+    just rendered, so ``latest`` stands in for the date computed from them.
+    """
+
+    item_xml: list[str] | None = None
+    latest = None
+
+    def item_to_xml(self, item) -> str:
+        buffer = StringIO()
+        handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+        everything, self.items = self.items, [item]
+        try:
+            super().write_items(handler)
+        finally:
+            self.items = everything
+        return buffer.getvalue()
+
+    def write_items(self, handler):
+        if self.item_xml is None:
+            return super().write_items(handler)
+        for xml in self.item_xml:
+            handler.ignorableWhitespace(xml)  # written as is: XML already
+
+    def latest_post_date(self):
+        return self.latest or super().latest_post_date()
+
+
+class ArticleRssFeed(StoredItemsMixin, Rss201rev2Feed):
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
 
@@ -55,7 +89,7 @@ class ArticleRssFeed(Rss201rev2Feed):
         _media_content(handler, item["image"])
 
 
-class ArticleAtomFeed(Atom1Feed):
+class ArticleAtomFeed(StoredItemsMixin, Atom1Feed):
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 
@@ -77,10 +111,13 @@ def feed_html(article, targets: dict) -> str:
     return _RELATIVE_URL.sub(rf"\1{settings.SITE_URL}/", body)
 
 
-def _feed_bodies(articles) -> dict:
-    # "Read more" targets of every item in one query, not one per item.
-    targets = read_more.targets_for(article.body_html for article in articles)
-    return {article.pk: feed_html(article, targets) for article in articles}
+@dataclass
+class Channel:
+    """What a feed is about (a topic, an author, or None for the whole
+    site) and, while it is written, the items to render afresh."""
+
+    subject: object = None
+    fresh: list = field(default_factory=list)
 
 
 class ArticleFeed(Feed):
@@ -96,6 +133,46 @@ class ArticleFeed(Feed):
         if request.method not in SAFE_METHODS:
             return HttpResponseNotAllowed(SAFE_METHODS)
         return cache_publicly(super().__call__(request, *args, **kwargs))
+
+    def get_object(self, request, *args, **kwargs):
+        return Channel(self.get_subject(request, *args, **kwargs))
+
+    def get_subject(self, request, *args, **kwargs):
+        return None
+
+    def get_feed(self, obj, request):
+        """The feed, each item's XML kept as a fragment (``articles.fragments``):
+        only items new or changed since the last request are rendered."""
+        # Read before the articles (see ArticleDetailView.get).
+        version = fragments.version()
+        articles = list(
+            self.live_articles(obj.subject)
+            .select_related("author")
+            .defer("body", "search_vector", "related_ids", "meta_description")
+            .newest_first()[:FEED_ITEMS]
+        )
+        kind = "feed-item-" + self.feed_type.__name__
+        feed = None
+
+        def render(fresh: list) -> dict:
+            nonlocal feed
+            obj.fresh = fresh
+            feed = super(ArticleFeed, self).get_feed(obj, request)
+            return {
+                article.pk: feed.item_to_xml(item)
+                for article, item in zip(fresh, feed.items, strict=True)
+            }
+
+        # By article: an item's XML is the same in every feed listing it.
+        item_xml = fragments.many(version, kind, articles, render)
+        if feed is None:  # every item was stored: the channel alone
+            render([])
+        feed.item_xml = [item_xml[article.pk] for article in articles]
+        feed.latest = max(
+            (latest_change(a.published_at, a.date_modified) for a in articles),
+            default=None,
+        )
+        return feed
 
     # Feed-level values -------------------------------------------------------
     def title(self, obj):
@@ -123,23 +200,19 @@ class ArticleFeed(Feed):
     def feed_url(self, obj):
         return seo.absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
-    def live_articles(self, obj):
+    def live_articles(self, subject):
         return Article.objects.live()
 
     def items(self, obj):
-        # Read before the articles (see ArticleDetailView.get).
-        version = fragments.version()
-        articles = list(
-            self.live_articles(obj)
-            .for_listing()
-            .defer("search_vector", "related_ids")
-            .newest_first()[:FEED_ITEMS]
-        )
-        bodies = fragments.many(
-            version, "feed-html", articles, _feed_bodies
-        )
+        """The items of ``obj.fresh`` (see ``get_feed``), with what they show."""
+        articles = obj.fresh
+        if not articles:
+            return []
+        # Their topics, and "Read more" targets, in one query each for all.
+        prefetch_related_objects(articles, Prefetch("tags", to_attr=TOPICS_ATTR))
+        targets = read_more.targets_for(article.body_html for article in articles)
         for article in articles:
-            article.feed_html = bodies[article.pk]
+            article.feed_html = feed_html(article, targets)
         return articles
 
     # Item values ---------------------------------------------------------------
@@ -194,24 +267,26 @@ class SiteAtomFeed(AtomMixin, ArticleFeed):
 class TopicFeed(ArticleFeed):
     url_name = "articles:topic_feed"
 
-    def get_object(self, request, slug):
+    def get_subject(self, request, slug):
         # The topic page's rule: a topic only drafts use is not public yet.
         return get_object_or_404(live_topics().distinct(), slug=slug)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
+        return f"{settings.SITE_NAME}: {obj.subject.name}"
 
     def about(self, obj):
-        return f"Career advice about {obj.name} from {settings.SITE_NAME}."
+        return f"Career advice about {obj.subject.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return seo.absolute_url(reverse("articles:topic", kwargs={"slug": obj.slug}))
+        return seo.absolute_url(
+            reverse("articles:topic", kwargs={"slug": obj.subject.slug})
+        )
 
     def url_kwargs(self, obj):
-        return {"slug": obj.slug}
+        return {"slug": obj.subject.slug}
 
-    def live_articles(self, obj):
-        return Article.objects.live().with_topic(obj)
+    def live_articles(self, subject):
+        return Article.objects.live().with_topic(subject)
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):
@@ -221,23 +296,23 @@ class TopicAtomFeed(AtomMixin, TopicFeed):
 class AuthorFeed(ArticleFeed):
     url_name = "articles:author_feed"
 
-    def get_object(self, request, slug):
+    def get_subject(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: articles by {obj.name}"
+        return f"{settings.SITE_NAME}: articles by {obj.subject.name}"
 
     def about(self, obj):
-        return f"Career advice written by {obj.name} for {settings.SITE_NAME}."
+        return f"Career advice written by {obj.subject.name} for {settings.SITE_NAME}."
 
     def link(self, obj):
-        return seo.absolute_url(obj.get_absolute_url())
+        return seo.absolute_url(obj.subject.get_absolute_url())
 
     def url_kwargs(self, obj):
-        return {"slug": obj.slug}
+        return {"slug": obj.subject.slug}
 
-    def live_articles(self, obj):
-        return Article.objects.live().filter(author=obj)
+    def live_articles(self, subject):
+        return Article.objects.live().filter(author=subject)
 
 
 class AuthorAtomFeed(AtomMixin, AuthorFeed):

@@ -14,6 +14,8 @@ cheap too.
 from collections.abc import Callable, Iterable
 from hashlib import md5
 
+from django.utils import timezone
+
 from . import pagecache
 
 # Keys name their generation, so a stale fragment is never read; this only
@@ -24,9 +26,15 @@ KEY_PREFIX = "fragment"
 
 def version() -> str | None:
     """The current fragment version, or None if the cache cannot be reached
-    (then pages are rendered whole, as without fragments)."""
+    (then pages are rendered whole, as without fragments).
+
+    The day is part of it: what is shown as an article's last change leaves
+    out review dates still to come (``Article.date_modified``).
+    """
     generation = pagecache.guarded(pagecache.current_generation, serving=True)
-    return generation.token if generation else None
+    if generation is None:
+        return None
+    return f"{generation.token}:{timezone.localdate():%Y-%m-%d}"
 
 
 def key(version: str, name: str, *parts) -> str:
