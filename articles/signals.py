@@ -2,7 +2,8 @@
 
 - Cached pages go stale (``pagecache.invalidate``).
 - Work that depends on the write, not on the request, is redone: list
-  positions, topic counts, the article's related list.
+  positions and topic counts at once, the article's related list by the
+  task worker after the commit (``related.related_refresh_later``).
 
 Connected in ``ArticlesConfig.ready``. Every write path (admin, services,
 shell, fixtures) goes through these, so no caller has to remember. The
@@ -21,7 +22,7 @@ from taggit.models import Tag, TaggedItem
 from . import pagecache
 from .models import Article, Author, SlugRedirect
 from .ordering import positions_refresh
-from .related import related_refresh
+from .related import related_refresh_later
 from .topics import topic_counts_refresh
 
 
@@ -53,7 +54,7 @@ def _article_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
-        related_refresh(article_ids=[instance.pk])
+        related_refresh_later(article_ids=[instance.pk])
     before, after = getattr(instance, "_listing_before", None), _listing(instance)
     if before != after:
         dates = [state[1] for state in (before, after) if state and state[1]]
@@ -77,9 +78,9 @@ def _topics_or_picks_changed(sender, instance, action, reverse, pk_set, **kwargs
         return
     if reverse and sender is Article.related.through:
         # Articles added to (or removed from) another's picks from its side.
-        related_refresh(article_ids=pk_set or [])
+        related_refresh_later(article_ids=pk_set or [])
     elif isinstance(instance, Article):
-        related_refresh(article_ids=[instance.pk])
+        related_refresh_later(article_ids=[instance.pk])
 
 
 def connect():

@@ -1,4 +1,5 @@
-"""Article work done by the task worker: resized copies of uploaded images.
+"""Article work done by the task worker: resized copies of uploaded images,
+and related lists ranked after a change (see articles/related.py).
 
 Making the renditions of a large photo takes seconds (measured: 1.4 s for a
 6000 x 4000 JPEG), so the editor's save only stores the upload and enqueues
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from . import images, pagecache
 from .models import Article, Author
+from .related import related_refresh
 
 # What each kind of image is stored in: model, image field, renditions field,
 # widths (None: IMAGE_RENDITION_WIDTHS), the ratio copies are cut to (None: as
@@ -44,3 +46,13 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
         return "image replaced meanwhile"
     pagecache.invalidate()  # an update sends no signal: pages show the copies
     return f"{len(renditions['names'])} renditions"
+
+
+@task()
+def rank_related(*, article_ids: list[int]) -> str:
+    """Rank the related lists of these articles (enqueued once per change by
+    ``related.related_refresh_later``); pages showing them change at once."""
+    changed = related_refresh(article_ids=article_ids)
+    if changed:
+        pagecache.invalidate()  # an update sends no signal
+    return f"{len(article_ids)} ranked, {changed} changed"

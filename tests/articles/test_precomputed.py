@@ -112,12 +112,19 @@ def _topics():
     return topics_in_use()
 
 
-def test_related_list_is_ranked_when_the_article_or_its_topics_change(now):
-    article = ArticleFactory(topics=["cv"])
-    sharing = ArticleFactory(topics=["cv"])
+def test_related_list_is_ranked_when_the_article_or_its_topics_change(
+    now, django_capture_on_commit_callbacks
+):
+    # Ranked by a task enqueued when each change commits (tasks run at once
+    # in tests; see test_related_task.py for the queue).
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(topics=["cv"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sharing = ArticleFactory(topics=["cv"])
     # Ranked when ``article`` was tagged: ``sharing`` did not exist yet.
     assert sharing.pk not in Article.objects.get(pk=article.pk).related_ids
-    article.tags.add("pay")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.tags.add("pay")
     assert Article.objects.get(pk=article.pk).related_ids[0] == sharing.pk
 
 
