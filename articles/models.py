@@ -106,6 +106,17 @@ def publication_state(status: str, published_at: datetime | None) -> State:
 
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
+    def published_or_scheduled_q(prefix: str = "") -> Q:
+        """Articles an editor has published, live or waiting for their date
+        (``State.PUBLISHED`` or ``State.SCHEDULED``, not drafts).
+
+        What is worked out on write covers them all (list positions, topic
+        counts, related lists), so a scheduled article takes its place at its
+        publish time with nothing left to recompute.
+        """
+        return Q(**{f"{prefix}status": Article.Status.PUBLISHED})
+
+    @staticmethod
     def live_q(prefix: str = "") -> Q:
         """Live articles: published, with a publish date that has come.
 
@@ -113,17 +124,14 @@ class ArticleQuerySet(models.QuerySet):
         appears by itself when its time comes, with no job needing to run.
         ``prefix`` reaches articles through a relation (``"articles__"``).
         """
-        return Q(
-            **{
-                f"{prefix}status": Article.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now(),
-            }
+        return ArticleQuerySet.published_or_scheduled_q(prefix) & Q(
+            **{f"{prefix}published_at__lte": timezone.now()}
         )
 
     @classmethod
     def state_q(cls, state: State, prefix: str = "") -> Q:
         """Articles in ``state`` (see ``publication_state``)."""
-        published = Q(**{f"{prefix}status": Article.Status.PUBLISHED})
+        published = cls.published_or_scheduled_q(prefix)
         match State(state):
             case State.DRAFT:
                 return Q(**{f"{prefix}status": Article.Status.DRAFT})
@@ -137,6 +145,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def live(self):
         return self.filter(self.live_q())
+
+    def published_or_scheduled(self):
+        return self.filter(self.published_or_scheduled_q())
 
     def in_state(self, state: State):
         return self.filter(self.state_q(state))

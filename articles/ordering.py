@@ -12,24 +12,24 @@ from datetime import UTC, datetime
 
 from django.core.paginator import Paginator
 from django.db import connections, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from .models import Article
 
 _RENUMBER = {
-    # Published articles from ``since`` on, numbered after ``base``; only
+    # Rows numbered by ``{numbered}`` (id, n), moved after ``base``; only
     # rows whose number changes are written.
     "postgresql": """
-        UPDATE {table} AS a SET list_position = r.n
-        FROM (SELECT id, %s + row_number() OVER (ORDER BY published_at, id) AS n
-              FROM {table} WHERE status = %s AND published_at >= %s) AS r
-        WHERE a.id = r.id AND a.list_position IS DISTINCT FROM r.n
+        UPDATE {table} AS a SET list_position = %s + r.n
+        FROM ({numbered}) AS r
+        WHERE a.id = r.id AND a.list_position IS DISTINCT FROM %s + r.n
     """,
     "sqlite": """
-        UPDATE {table} SET list_position = r.n
-        FROM (SELECT id, %s + row_number() OVER (ORDER BY published_at, id) AS n
-              FROM {table} WHERE status = %s AND published_at >= %s) AS r
-        WHERE {table}.id = r.id AND {table}.list_position IS NOT r.n
+        UPDATE {table} SET list_position = %s + r.n
+        FROM ({numbered}) AS r
+        WHERE {table}.id = r.id AND {table}.list_position IS NOT %s + r.n
     """,
 }
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -43,7 +43,7 @@ def positions_refresh(*, since: datetime | None = None, using="default") -> None
     since = since or EARLIEST
     connection = connections[using]
     table = connection.ops.quote_name(Article._meta.db_table)
-    published = Article.objects.using(using).filter(status=Article.Status.PUBLISHED)
+    published = Article.objects.using(using).published_or_scheduled()
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One renumbering at a time, each seeing the last one's result.
@@ -54,17 +54,21 @@ def positions_refresh(*, since: datetime | None = None, using="default") -> None
             .values_list("list_position", flat=True)
             .first()
         )
-        cursor.execute(
-            _RENUMBER[connection.vendor].format(table=table),
-            [
-                base or 0,
-                Article.Status.PUBLISHED,
-                connection.ops.adapt_datetimefield_value(since),
-            ],
+        # Published articles from ``since`` on, oldest first.
+        numbered = (
+            published.filter(published_at__gte=since)
+            .annotate(n=Window(RowNumber(), order_by=[F("published_at"), F("pk")]))
+            .order_by()
+            .values("id", "n")
         )
-        Article.objects.using(using).exclude(status=Article.Status.PUBLISHED).filter(
-            list_position__gt=base or 0
-        ).update(list_position=None)
+        numbered_sql, numbered_params = numbered.query.sql_with_params()
+        cursor.execute(
+            _RENUMBER[connection.vendor].format(table=table, numbered=numbered_sql),
+            [base or 0, *numbered_params, base or 0],
+        )
+        Article.objects.using(using).exclude(
+            Article.objects.published_or_scheduled_q()
+        ).filter(list_position__gt=base or 0).update(list_position=None)
 
 
 class PositionPaginator(Paginator):

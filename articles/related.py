@@ -71,7 +71,7 @@ def related_refresh(*, article_ids: Iterable[int]) -> int:
     for article in articles.only("pk", "related_ids"):
         picked = Article.related.through.objects.filter(from_article_id=article.pk)
         pool = Article.objects.exclude(pk=article.pk).filter(
-            Q(status=Article.Status.PUBLISHED)
+            Article.objects.published_or_scheduled_q()
             | Q(pk__in=picked.values("to_article_id"))
         )
         limit = picked.count() + RESERVE

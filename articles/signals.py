@@ -20,7 +20,7 @@ from django.db.models.signals import (
 from taggit.models import Tag, TaggedItem
 
 from . import pagecache
-from .models import Article, Author, SlugRedirect
+from .models import Article, Author, SlugRedirect, State
 from .ordering import positions_refresh
 from .related import related_refresh_later
 from .topics import topic_counts_refresh
@@ -37,7 +37,7 @@ def _content_changed(sender, **kwargs):
 
 def _listing(article: Article) -> tuple | None:
     """What list positions and topic counts depend on."""
-    if article.status != Article.Status.PUBLISHED:
+    if article.state == State.DRAFT:  # published_or_scheduled(), in Python
         return None
     return (article.status, article.published_at)
 

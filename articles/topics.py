@@ -13,7 +13,7 @@ from .models import Article, TopicCount
 def topic_counts_refresh(*, tag_ids: Iterable[int]) -> None:
     """Recount the published articles (scheduled ones included) of these
     topics. Idempotent; ``live_topics()`` takes off those not live yet."""
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).values("pk")
+    published = Article.objects.published_or_scheduled().values("pk")
     counts = Tag.objects.filter(pk__in=list(tag_ids)).annotate(
         n=Count(
             "taggit_taggeditem_items",

@@ -47,6 +47,16 @@ def test_live_is_the_published_state(articles):
     }
 
 
+def test_published_or_scheduled_is_every_state_but_draft(articles):
+    """What positions, topic counts and related lists are worked out for."""
+    found = set(Article.objects.published_or_scheduled())
+    assert found == {a for a in articles.values() if a.state != State.DRAFT}
+    assert found == set(Article.objects.in_state(State.PUBLISHED)) | set(
+        Article.objects.in_state(State.SCHEDULED)
+    )
+    assert articles["published without a date"] in found
+
+
 def test_live_q_through_a_relation_matches_live(articles):
     authors = Author.objects.filter(Article.objects.live_q("articles__")).distinct()
     assert set(authors) == {a.author for a in Article.objects.live()}
