@@ -36,7 +36,8 @@ from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
-PAGE_KEY_PREFIX = "pagecache:page"
+# The version names the layout of stored entries (token, content, headers).
+PAGE_KEY_PREFIX = "pagecache:page:v2"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # the test GZipMiddleware uses
 _NOT_SHARED = ("private", "no-store", "no-cache")
 
@@ -162,8 +163,22 @@ def _page_key(request) -> str:
         if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         else "identity"
     )
-    address = md5(request.build_absolute_uri().encode(), usedforsecurity=False)
+    # The host as sent, not validated (that costs more than the rest of a
+    # hit): a host ALLOWED_HOSTS refuses is answered 400, so never stored.
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    address = md5(
+        f"{request.scheme}://{host}{request.get_full_path()}".encode(),
+        usedforsecurity=False,
+    )
     return f"{PAGE_KEY_PREFIX}:{variant}:{address.hexdigest()}"
+
+
+def _stored_response(content: bytes, headers: dict):
+    """A stored page as a response: its headers were checked when it was
+    rendered, so they are put back as they were, not checked again."""
+    response = HttpResponse(content)
+    response.headers._store = dict(headers)
+    return response
 
 
 def _add_validators(response, generation: Generation) -> None:
@@ -210,17 +225,25 @@ def guarded(call, *args, **kwargs):
 class PageCacheMiddleware:
     """Serve and store public pages for anonymous readers; answer 304s.
 
-    Sits above GZipMiddleware (a page is stored once per encoding) and below
-    SecurityMiddleware and WhiteNoise (their headers and redirects apply to
-    cached pages too). ``PAGE_CACHE_SECONDS = 0`` turns storing off; the
-    validators and 304 answers stay.
+    First in MIDDLEWARE, so a hit costs one cache round trip and nothing
+    else. What the middleware below it does still applies to every page: a
+    page is stored with the headers they added (security, permissions and
+    content policies), keyed by scheme, so an http:// request is never
+    answered with the https:// copy and gets SecurityMiddleware's redirect;
+    a request they refuse (bad host, NUL bytes) gets an error, never stored.
+    Above GZipMiddleware: a page is stored once per encoding.
+    ``PAGE_CACHE_SECONDS = 0`` turns storing off; the validators and 304
+    answers stay.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL or "/static/"
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or request.path_info.startswith(
+            self.static_prefix
+        ):
             return self.get_response(request)
         seconds = settings.PAGE_CACHE_SECONDS
         if not (seconds and reader_may_share(request)):
@@ -245,8 +268,7 @@ class PageCacheMiddleware:
         entry = found.get(key)
         if entry is not None and entry[0] == generation.token:
             _, content, headers = entry
-            response = HttpResponse(content, headers=headers)
-            return _answer(request, response, generation)
+            return _answer(request, _stored_response(content, headers), generation)
 
         response = self.get_response(request)
         if not is_public(response):
@@ -255,7 +277,7 @@ class PageCacheMiddleware:
         if request.method == "GET":
             # The token read before rendering: if content changed meanwhile,
             # this copy is already stale and will never be served.
-            entry = (generation.token, response.content, dict(response.headers))
+            entry = (generation.token, response.content, response.headers._store)
             guarded(page_cache().set, key, entry, timeout=seconds)
         return _answer(request, response, generation)
 

@@ -77,12 +77,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous page cache and 304s, first: a stored page is answered before
+    # any other middleware runs, with the headers they added when it was
+    # rendered (see articles/pagecache.py).
+    "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "httpguard.middleware.RejectNulMiddleware",
-    # Anonymous page cache and 304s, then compression (see articles/pagecache.py).
-    "articles.pagecache.PageCacheMiddleware",
+    # Compression of public pages (stored once per encoding).
     "articles.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -440,3 +440,43 @@ def test_page_rendered_during_a_change_gets_no_date(client, article, monkeypatch
     response = client.get(article.get_absolute_url())
     assert response["ETag"]
     assert "Last-Modified" not in response
+
+
+# -- First in the middleware: what the others add still applies ----------------
+
+
+def test_a_stored_page_keeps_the_headers_the_other_middleware_added(
+    client, page_cache, article
+):
+    url = article.get_absolute_url()
+    rendered = client.get(url)
+    behind_the_cache(article, title="Changed without a signal")
+    stored = client.get(url)
+    assert "Ask for the raise" in stored.content.decode()  # from the cache
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Cache-Control",
+        "ETag",
+    ):
+        assert stored[header] == rendered[header], header
+
+
+def test_a_page_stored_over_https_is_not_served_over_http(
+    client, page_cache, settings, article
+):
+    settings.SECURE_SSL_REDIRECT = True
+    url = article.get_absolute_url()
+    assert client.get(url, secure=True).status_code == 200  # stored
+    response = client.get(url)
+    assert response.status_code == 301  # SecurityMiddleware's redirect
+    assert response["Location"] == f"https://testserver{url}"
+
+
+def test_a_refused_host_is_never_stored_or_served(client, page_cache, article):
+    url = article.get_absolute_url()
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
