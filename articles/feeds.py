@@ -22,7 +22,14 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import fragments, read_more, seo
 from .caching import cache_publicly
-from .models import TOPICS_ATTR, Article, Author, latest_change, live_topics
+from .models import (
+    TOPICS_ATTR,
+    Article,
+    Author,
+    date_modified,
+    latest_change,
+    live_topics,
+)
 
 FEED_ITEMS = 20
 # Feeds are read, never written: anything else (POST, TRACE...) is a 405.
@@ -111,6 +118,14 @@ def feed_html(article, targets: dict) -> str:
     return _RELATIVE_URL.sub(rf"\1{settings.SITE_URL}/", body)
 
 
+class _Item:
+    """A feed item before it is rendered: its id and dates."""
+
+    def __init__(self, row):
+        self.row = row
+        self.pk = row[0]
+
+
 @dataclass
 class Channel:
     """What a feed is about (a topic, an author, or None for the whole
@@ -145,31 +160,44 @@ class ArticleFeed(Feed):
         only items new or changed since the last request are rendered."""
         # Read before the articles (see ArticleDetailView.get).
         version = fragments.version()
-        articles = list(
+        # Which items, and their dates: no model rows until one is rendered.
+        rows = list(
             self.live_articles(obj.subject)
-            .select_related("author")
-            .defer("body", "search_vector", "related_ids", "meta_description")
-            .newest_first()[:FEED_ITEMS]
+            .newest_first()
+            .values_list("pk", "published_at", "updated_at", "reviewed_at")[:FEED_ITEMS]
         )
         kind = "feed-item-" + self.feed_type.__name__
         feed = None
 
-        def render(fresh: list) -> dict:
+        def render(pks: list) -> dict:
             nonlocal feed
-            obj.fresh = fresh
+            found = (
+                Article.objects.filter(pk__in=[pk for pk, *_ in pks])
+                .select_related("author")
+                .defer("body", "search_vector", "related_ids")
+                .in_bulk()
+            )
+            obj.fresh = [found[pk] for pk, *_ in pks]
             feed = super(ArticleFeed, self).get_feed(obj, request)
             return {
                 article.pk: feed.item_to_xml(item)
-                for article, item in zip(fresh, feed.items, strict=True)
+                for article, item in zip(obj.fresh, feed.items, strict=True)
             }
 
         # By article: an item's XML is the same in every feed listing it.
-        item_xml = fragments.many(version, kind, articles, render)
+        items = [_Item(row) for row in rows]
+        item_xml = fragments.many(
+            version, kind, items, lambda missing: render([i.row for i in missing])
+        )
         if feed is None:  # every item was stored: the channel alone
-            render([])
-        feed.item_xml = [item_xml[article.pk] for article in articles]
+            obj.fresh = []
+            feed = super().get_feed(obj, request)
+        feed.item_xml = [item_xml[item.pk] for item in items]
         feed.latest = max(
-            (latest_change(a.published_at, a.date_modified) for a in articles),
+            (
+                latest_change(published, date_modified(published, updated, reviewed))
+                for _, published, updated, reviewed in rows
+            ),
             default=None,
         )
         return feed

@@ -93,6 +93,7 @@ def wipe() -> None:
         Edition,
         SlugRedirect,
         Article.related.through,
+        Article.reads_more.through,
         TaggedItem,
         TopicCount,
         Article,
@@ -102,7 +103,8 @@ def wipe() -> None:
     tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+            # CASCADE: tables added later that point at these are emptied too.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")
