@@ -21,8 +21,10 @@ together. Django's ``CacheMiddleware`` needs two and knows no generation.
 
 import logging
 import re
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from hashlib import md5
 
@@ -222,6 +224,45 @@ def guarded(call, *args, **kwargs):
         return None
 
 
+class LocalPages:
+    """The pages this process served lately, as stored in the shared cache.
+
+    A hit then reads only the small generation record from the shared cache,
+    not the page (a feed is 50-200 kB): the copy here is served while its
+    token is current, so it is exactly as fresh as the shared one.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries = OrderedDict()  # key: (token, content, headers)
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def __contains__(self, key) -> bool:
+        return key in self.entries
+
+    def get(self, key, token: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != token:
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.size += len(entry[1]) - (len(old[1]) if old else 0)
+            self.entries[key] = entry
+            while self.size > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped[1])
+
+
+# Pages kept in each process, in bytes of content.
+LOCAL_PAGES_BYTES = 16 * 1024 * 1024
+
+
 class PageCacheMiddleware:
     """Serve and store public pages for anonymous readers; answer 304s.
 
@@ -239,6 +280,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.static_prefix = settings.STATIC_URL or "/static/"
+        self.local = LocalPages(LOCAL_PAGES_BYTES)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.path_info.startswith(
@@ -261,12 +303,24 @@ class PageCacheMiddleware:
             return _answer(request, response, generation)
 
         key = _page_key(request)
-        found = guarded(page_cache().get_many, [GENERATION_KEY, key])
+        # The page too only if this process has no copy of it (one round
+        # trip either way, unless the copy here turns out to be stale).
+        wanted = [GENERATION_KEY] if key in self.local else [GENERATION_KEY, key]
+        found = guarded(page_cache().get_many, wanted)
         if found is None:  # the cache is down: serve the page uncached
             return self.get_response(request)
         generation = _current(found.get(GENERATION_KEY), serving=True)
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation.token:
+        entry = self.local.get(key, generation.token)
+        if entry is None:
+            if len(wanted) == 1:  # the copy here is stale: read the shared one
+                entry = guarded(page_cache().get, key)
+            else:
+                entry = found.get(key)
+            if entry is not None and entry[0] == generation.token:
+                self.local.put(key, entry)
+            else:
+                entry = None
+        if entry is not None:
             _, content, headers = entry
             return _answer(request, _stored_response(content, headers), generation)
 
@@ -279,6 +333,7 @@ class PageCacheMiddleware:
             # this copy is already stale and will never be served.
             entry = (generation.token, response.content, response.headers._store)
             guarded(page_cache().set, key, entry, timeout=seconds)
+            self.local.put(key, entry)
         return _answer(request, response, generation)
 
 

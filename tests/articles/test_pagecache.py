@@ -480,3 +480,29 @@ def test_a_refused_host_is_never_stored_or_served(client, page_cache, article):
     url = article.get_absolute_url()
     assert client.get(url, HTTP_HOST="evil.example").status_code == 400
     assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_each_app_server_serves_its_own_copy_only_while_current(page_cache, article):
+    """Two app servers (two handlers, each with its copies) sharing a cache."""
+    one, other = Client(), Client()
+    url = article.get_absolute_url()
+    assert "Ask for the raise" in text_of(one, url)
+    assert "Ask for the raise" in text_of(other, url)
+    behind_the_cache(article, title="Changed without a signal")
+    assert "Ask for the raise" in text_of(one, url)  # its own copy
+    pagecache.invalidate()  # a change saved anywhere
+    assert "Changed without a signal" in text_of(one, url)
+    behind_the_cache(article, title="Changed again")
+    # The other server's copy is stale: it reads the one stored by the first.
+    assert "Changed without a signal" in text_of(other, url)
+
+
+def test_copies_kept_in_a_process_are_bounded_in_bytes():
+    pages = pagecache.LocalPages(max_bytes=10)
+    pages.put("a", ("t", b"12345", {}))
+    pages.put("b", ("t", b"12345", {}))
+    assert pages.get("a", "t") is not None  # a is now the most recent
+    pages.put("c", ("t", b"123", {}))
+    assert "b" not in pages
+    assert pages.get("a", "t") and pages.get("c", "t")
+    assert pages.get("a", "another token") is None
