@@ -42,11 +42,28 @@ def key(version: str, name: str, *parts) -> str:
     return f"{KEY_PREFIX}:{version}:{name}:{address}"
 
 
-def get_or_render(version: str | None, name: str, parts: tuple, render: Callable):
+def prefetch(version: str | None, names: Iterable[str], *parts) -> dict:
+    """The fragments a page is about to show, read in one round trip (pass
+    the result to ``get_or_render``; parts as the template gives them)."""
+    if not version:
+        return {}
+    keys = [key(version, name, *map(str, parts)) for name in names]
+    return pagecache.guarded(pagecache.page_cache().get_many, keys) or {}
+
+
+def get_or_render(
+    version: str | None,
+    name: str,
+    parts: tuple,
+    render: Callable,
+    prefetched: dict | None = None,
+):
     """The fragment ``name`` for ``parts`` as stored, or ``render()`` stored."""
     if not version:
         return render()
     fragment_key = key(version, name, *parts)
+    if prefetched and fragment_key in prefetched:
+        return prefetched[fragment_key]
     found = pagecache.guarded(pagecache.page_cache().get, fragment_key)
     if found is not None:
         return found

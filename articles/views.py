@@ -18,6 +18,13 @@ from .models import (
 from .ordering import PositionPaginator
 
 ARTICLES_PER_PAGE = 12
+# The fragments of articles/article_detail.html, each keyed by the article.
+ARTICLE_FRAGMENTS = (
+    "article-social",
+    "article-json-ld",
+    "article-main",
+    "article-related",
+)
 
 
 class PublicPageMixin:
@@ -148,5 +155,8 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
             related=SimpleLazyObject(lambda: Article.objects.related_to(article)),
             preview=self.preview,
             fragment_version=self.fragment_version,
+            fragments_prefetched=fragments.prefetch(
+                self.fragment_version, ARTICLE_FRAGMENTS, article.pk
+            ),
             **kwargs,
         )

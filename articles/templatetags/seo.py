@@ -71,6 +71,7 @@ class FragmentNode(template.Node):
             self.name,
             parts,
             lambda: self.nodelist.render(context),
+            context.get("fragments_prefetched"),
         )
 
 
@@ -81,6 +82,8 @@ def fragment(parser, token):
 
     Stored only when the view put a ``fragment_version`` in the context; the
     parts tell apart what the content depends on besides public content.
+    Those the view read together beforehand (``fragments_prefetched``, see
+    ``fragments.prefetch``) cost no further cache round trip.
     """
     bits = token.split_contents()
     if len(bits) < 2:

@@ -166,3 +166,34 @@ def test_pages_render_whole_while_the_cache_is_down(client, settings, article):
     }
     assert "Ask for the raise" in text_of(client, article.get_absolute_url())
     assert "Ask for the raise" in text_of(client, reverse("articles:feed"))
+
+
+def test_stored_article_parts_are_read_in_one_round_trip(client, article, monkeypatch):
+    from articles import fragments, pagecache
+
+    url = article.get_absolute_url()
+    text_of(client, url)
+    cache = pagecache.page_cache()
+    reads = []
+    get, get_many = cache.get, cache.get_many
+
+    def read_one(key, *args, **kwargs):
+        reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def read_many(keys, *args, **kwargs):
+        reads.append(keys)
+        monkeypatch.setattr(cache, "get", get)  # locmem reads each key
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            monkeypatch.setattr(cache, "get", read_one)
+
+    monkeypatch.setattr(cache, "get", read_one)
+    monkeypatch.setattr(cache, "get_many", read_many)
+    assert "Ask for the raise" in text_of(client, url)
+    fragment_reads = [
+        keys for keys in reads if any(k.startswith(fragments.KEY_PREFIX) for k in keys)
+    ]
+    # Header and body, related list, social metadata and JSON-LD at once.
+    assert [len(keys) for keys in fragment_reads] == [4]
