@@ -39,7 +39,7 @@ from django.utils.http import http_date
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # The version names the layout of stored entries (token, content, headers).
-PAGE_KEY_PREFIX = "pagecache:page:v2"
+PAGE_KEY_PREFIX = "pagecache:page:v3"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # the test GZipMiddleware uses
 _NOT_SHARED = ("private", "no-store", "no-cache")
 
@@ -176,11 +176,8 @@ def _page_key(request) -> str:
 
 
 def _stored_response(content: bytes, headers: dict):
-    """A stored page as a response: its headers were checked when it was
-    rendered, so they are put back as they were, not checked again."""
-    response = HttpResponse(content)
-    response.headers._store = dict(headers)
-    return response
+    """A stored page as a response, with the headers it was rendered with."""
+    return HttpResponse(content, headers=headers)
 
 
 def _add_validators(response, generation: Generation) -> None:
@@ -331,7 +328,7 @@ class PageCacheMiddleware:
         if request.method == "GET":
             # The token read before rendering: if content changed meanwhile,
             # this copy is already stale and will never be served.
-            entry = (generation.token, response.content, response.headers._store)
+            entry = (generation.token, response.content, dict(response.items()))
             guarded(page_cache().set, key, entry, timeout=seconds)
             self.local.put(key, entry)
         return _answer(request, response, generation)
