@@ -317,7 +317,15 @@ def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
         "now": as_db(now),
         "worker": batch.worker,
     }
-    with connection.cursor() as cursor:
+    # One commit per mail, on purpose: this row must be durably ``sending``
+    # before its mail leaves, and the one before it ``sent``. Marking several
+    # mails ``sending`` in one commit would leave all of them of unknown
+    # outcome at a kill (lost for those subscribers, never retried), where
+    # today only the one mail in flight is; and recording ``sent`` marks in a
+    # group after the hand-overs would, at a kill, leave mails that went out
+    # looking interrupted. Either way more than the one mail in flight would be
+    # lost at a kill, so the commit stays per mail (it rides on the next mark).
+    with connection.cursor() as cursor:  # autocommit: this statement commits
         cursor.execute(MARK_SENDING_SQL, params)
         marked = any(pk == recipient.delivery_id for (pk,) in cursor.fetchall())
     return marked
