@@ -9,7 +9,9 @@ Subscribers are bulk-inserted; a local aiosmtpd sink on a free loopback port
 (its own process) receives the mail; the sender is a fresh process running
 ``edition_send`` with SMTP to the sink and batches of 200, so its CPU time and
 peak memory are its own. Database work is read from PostgreSQL's statistics
-views; duplicates and missing mails are counted from what the sink received.
+views, in all and per table, and per query template from a sample of the
+sender's statements (one in ten, see QueryRows); duplicates and missing mails
+are counted from what the sink received.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import re
 import secrets
 import socket
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -61,6 +64,82 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Rows read per query template (sampled in the sender) --------------------------
+SAMPLE_EVERY = 10  # measure one call in ten of each template, from the first
+ROWS_IN_TRANSACTION = (
+    "SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)"
+    " FROM pg_stat_xact_user_tables"
+)
+LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+\b|%s|%\(\w+\)s")
+WORK = ("SELECT", "UPDATE", "INSERT", "DELETE", "WITH")
+IN_LISTS = re.compile(r"\((?:\s*\?\s*,)+\s*\?\s*\)")
+
+
+def query_template(sql: str) -> str:
+    """The statement with its values taken out (one key per query shape)."""
+    return " ".join(IN_LISTS.sub("(...)", LITERALS.sub("?", sql)).split())
+
+
+class QueryRows:
+    """Counts each template's calls, and the rows a sample of them read.
+
+    A sampled call runs in a transaction (its own, or the one it is in) and
+    reads PostgreSQL's per-transaction table statistics before and after it:
+    rows read by sequential scans plus rows fetched by index scans, as in
+    pg_stat_user_tables.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.calls = Counter()
+        self.sampled = Counter()
+        self.rows = Counter()
+
+    def install(self, connection) -> None:
+        connection.execute_wrappers.append(self)
+
+    def __call__(self, execute, sql, params, many, context):
+        key = query_template(sql)
+        with self.lock:
+            self.calls[key] += 1
+            sample = self.calls[key] % SAMPLE_EVERY == 1
+        server_side = getattr(context["cursor"].cursor, "name", None)
+        if not sample or server_side or not key.upper().startswith(WORK):
+            return execute(sql, params, many, context)
+        from django.db import transaction
+
+        connection = context["connection"]
+        with transaction.atomic(using=connection.alias):
+            # A cursor of its own, so the statement's results stay where they are.
+            with connection.connection.cursor() as stats:
+                (before,) = stats.execute(ROWS_IN_TRANSACTION).fetchone()
+                result = execute(sql, params, many, context)
+                (after,) = stats.execute(ROWS_IN_TRANSACTION).fetchone()
+        with self.lock:
+            self.sampled[key] += 1
+            self.rows[key] += after - before
+        return result
+
+    def report(self) -> list[tuple[str, int, float]]:
+        """(template, calls, estimated rows read) for every template."""
+        return [
+            (key, calls, self.rows[key] / self.sampled[key] * calls)
+            for key, calls in self.calls.items()
+            if self.sampled[key]
+        ]
+
+
+SELECT_LIST = re.compile(r"^SELECT .*? FROM", re.IGNORECASE)
+SET_LIST = re.compile(r" SET .*? WHERE ", re.IGNORECASE)
+
+
+def short(template: str, width: int = 100) -> str:
+    """A template shortened for one line: columns and SET lists elided."""
+    text = SET_LIST.sub(" SET … WHERE ", SELECT_LIST.sub("SELECT … FROM", template))
+    text = text.replace('"', "")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 # The sender (its own process) -------------------------------------------------
 def run_sender(environ, edition_id, results):
     import resource
@@ -71,6 +150,12 @@ def run_sender(environ, edition_id, results):
 
     django.setup()
     from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    query_rows = QueryRows()
+    connection_created.connect(
+        lambda connection, **kwargs: query_rows.install(connection), weak=False
+    )
 
     from newsletter.delivery import edition_send
     from newsletter.models import Edition
@@ -91,6 +176,7 @@ def run_sender(environ, edition_id, results):
             "wall": wall,
             "cpu": cpu,
             "peak_mb": peak_kb / 1024,
+            "queries": query_rows.report(),
         }
     )
 
@@ -335,6 +421,9 @@ def main() -> None:
     for table, read in sorted(rows_by_table.items(), key=lambda item: -item[1]):
         if read:
             print(f"  {table:<21}{read / mails:>12.2f}")
+    print("per query (calls and rows read per mail; rows from sampled calls):")
+    for template, calls, read in sorted(result["queries"], key=lambda q: -q[2]):
+        print(f"  {calls / mails:>7.3f} {read / mails:>8.2f}  {short(template)}")
     print(f"sender peak RSS        {result['peak_mb']:>12.0f} MB")
     print(f"duplicates             {duplicates:>12,}")
     print(f"missing                {missing:>12,}")

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import mail
 from django.db import connection, connections, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .bounces import mail_event_record
@@ -118,7 +118,8 @@ def _still_confirmed() -> Exists:
 def _start_sending(edition: Edition, now: datetime) -> None:
     """Move a due edition to ``sending`` and fix its recipients, exactly once.
 
-    Recipients are inserted in chunks, so memory stays flat with the list.
+    Recipients are inserted in chunks, so memory stays flat with the list;
+    the planner's statistics are then refreshed (see below).
     """
     with transaction.atomic():
         started = Edition.objects.filter(
@@ -126,16 +127,39 @@ def _start_sending(edition: Edition, now: datetime) -> None:
         ).update(status=Edition.Status.SENDING, started_at=now)
         if not started:
             return
-        confirmed = (
-            Subscriber.objects.confirmed()
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .iterator(chunk_size=RECIPIENTS_PER_INSERT)
+        _fix_recipients(edition)
+    _refresh_statistics()
+
+
+def _fix_recipients(edition: Edition) -> None:
+    """One Delivery per confirmed subscriber, inserted in chunks."""
+    confirmed = (
+        Subscriber.objects.confirmed()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=RECIPIENTS_PER_INSERT)
+    )
+    for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
+        Delivery.objects.bulk_create(
+            [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
+            ignore_conflicts=True,
         )
-        for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
-            Delivery.objects.bulk_create(
-                [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
-                ignore_conflicts=True,
+
+
+def _refresh_statistics() -> None:
+    """Tell PostgreSQL's planner about the rows just inserted.
+
+    Until autovacuum next analyses the table (a minute or more later), the
+    planner works from statistics taken before the insert, where the table
+    may have been empty: it then expects one row where there are thousands
+    and may serve the claim by reading (and sorting) every delivery of the
+    edition, for each batch. Analysing once here (a sample of at most
+    30,000 rows) keeps the batch queries on their indexes from the first one.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}"
             )
 
 
@@ -174,14 +198,18 @@ def _finish_if_done(edition: Edition, report: SendReport) -> None:
 def claimable_pending(edition: Edition, now: datetime) -> QuerySet:
     """Pending deliveries no live sender holds, in order (the claim query).
 
-    Served by the partial index on pending rows: it reads the rows it
-    returns plus those other senders hold right now, whatever the list size.
+    Served by the partial index on pending rows in ``id + 0`` order (see
+    Delivery.Meta): it reads the rows it returns plus those other senders
+    hold right now, whatever the list size.
     """
     return (
         Delivery.objects.filter(edition=edition, status=Status.PENDING)
         .filter(_free(now))
-        .order_by("pk")
+        .order_by(CLAIM_ORDER)
     )
+
+
+CLAIM_ORDER = F("id") + 0  # as in the index newsletter_delivery_claimable
 
 
 def _claimable_retries(edition: Edition, now: datetime) -> QuerySet:
@@ -289,7 +317,15 @@ def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
         "now": as_db(now),
         "worker": batch.worker,
     }
-    with connection.cursor() as cursor:
+    # One commit per mail, on purpose: this row must be durably ``sending``
+    # before its mail leaves, and the one before it ``sent``. Marking several
+    # mails ``sending`` in one commit would leave all of them of unknown
+    # outcome at a kill (lost for those subscribers, never retried), where
+    # today only the one mail in flight is; and recording ``sent`` marks in a
+    # group after the hand-overs would, at a kill, leave mails that went out
+    # looking interrupted. Either way more than the one mail in flight would be
+    # lost at a kill, so the commit stays per mail (it rides on the next mark).
+    with connection.cursor() as cursor:  # autocommit: this statement commits
         cursor.execute(MARK_SENDING_SQL, params)
         marked = any(pk == recipient.delivery_id for (pk,) in cursor.fetchall())
     return marked
