@@ -112,6 +112,14 @@ class TopicField(forms.CharField):
         return initial_names != data_names
 
 
+class TypedTextField(forms.CharField):
+    """Text as typed, with the browser's CRLF line endings made LF: a text
+    sent back untouched is then not "changed" (nor noted so in the versions)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class FocalField(forms.FloatField):
     """One coordinate of the cover's focal point, set by clicking the preview.
 
@@ -185,6 +193,8 @@ class ArticleAdminForm(forms.ModelForm):
             "reviewed_at",
         ]
         field_classes = {
+            "body": TypedTextField,
+            "excerpt": TypedTextField,
             "tags": TopicField,
             "cover_focal_x": FocalField,
             "cover_focal_y": FocalField,
