@@ -86,19 +86,37 @@ class PublishingAdminMixin:
         }
         return super().render_change_form(request, context, add, change, **kw)
 
-    def _after_save(self, request, article, response):
+    def _publishing_redirect(self, request, article, *, added=False):
+        """After a save by a publishing button: on to its confirmation.
+
+        Said in place of Django's "changed successfully", which reads as if
+        the button had done its work already.
+        """
+        if not roles.can_publish(request.user):
+            return None
         for button, action in publishing.BUTTONS.items():
-            if button in request.POST and roles.can_publish(request.user):
-                query = {"action": action}
-                tz = request.POST.get(TZ_FIELD, "")
-                if publishing.editor_zone(tz):
-                    query["tz"] = tz
-                # A new time for a scheduled article, not saved until confirmed.
-                requested = getattr(article, "requested_publish_at", None)
-                if action == publishing.SCHEDULE and requested:
-                    query["at"] = requested.isoformat()
-                url = reverse("admin:articles_article_publish", args=[article.pk])
-                return HttpResponseRedirect(f"{url}?{urlencode(query)}")
+            if button not in request.POST:
+                continue
+            query = {"action": action}
+            tz = request.POST.get(TZ_FIELD, "")
+            if publishing.editor_zone(tz):
+                query["tz"] = tz
+            # A new time for a scheduled article, not saved until confirmed.
+            requested = getattr(article, "requested_publish_at", None)
+            if action == publishing.SCHEDULE and requested:
+                query["at"] = requested.isoformat()
+            saved = "saved as a draft" if added else "saved"
+            self.message_user(
+                request,
+                f"Your changes to “{article}” are {saved}. Nothing changes on "
+                "the site until you confirm below.",
+                messages.INFO,
+            )
+            url = reverse("admin:articles_article_publish", args=[article.pk])
+            return HttpResponseRedirect(f"{url}?{urlencode(query)}")
+        return None
+
+    def _after_save(self, request, article, response):
         if publishing.SUBMIT_REVIEW_BUTTON in request.POST:
             publishing.article_request_review(article=article)
             self.message_user(
@@ -114,9 +132,15 @@ class PublishingAdminMixin:
         return response
 
     def response_change(self, request, obj):
+        redirect = self._publishing_redirect(request, obj)
+        if redirect is not None:
+            return redirect
         return self._after_save(request, obj, super().response_change(request, obj))
 
     def response_add(self, request, obj, post_url_continue=None):
+        redirect = self._publishing_redirect(request, obj, added=True)
+        if redirect is not None:
+            return redirect
         response = super().response_add(request, obj, post_url_continue)
         return self._after_save(request, obj, response)
 

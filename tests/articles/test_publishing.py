@@ -77,6 +77,11 @@ def test_publish_now_saves_the_edits_then_asks_before_publishing(editor_client, 
 
     page = editor_client.get(response.url)
     assert page.status_code == 200
+    # Not Django's "changed successfully": the button's work is still to come.
+    assert messages_of(page) == [
+        "Your changes to “Salary talks” are saved. Nothing changes on the site "
+        "until you confirm below."
+    ]
     assert (
         "“Salary talks” goes live now, at Monday 15 June 2026, 13:00 BST "
         "(Europe/London), which is Monday 15 June 2026, 08:00 EDT in your time "
