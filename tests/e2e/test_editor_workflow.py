@@ -4,7 +4,6 @@ The editor's side is the journey in test_editor_journey.py."""
 
 import pytest
 from django.urls import reverse
-from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -12,10 +11,6 @@ from articles.roles import apply_role_permissions
 from tests.e2e.helpers import log_in_to_admin
 from tests.factories import WriterFactory
 
-TITLE = "Asking for a pay rise"
-SLUG = "asking-for-a-pay-rise"
-# A demo article the new one cites in a "Read more" line.
-CITED_SLUG = "negotiating-without-a-competing-offer"
 # Form fields that would publish; a writer's form has none of them.
 PUBLISHING_INPUTS = "[name=status], [name^=published_at], [name=featured]"
 
@@ -24,13 +19,6 @@ PUBLISHING_INPUTS = "[name=status], [name^=published_at], [name=featured]"
 def roles(transactional_db):
     """The Editors and Writers groups: a transactional test flushed the migration's."""
     apply_role_permissions()
-
-
-@pytest.fixture
-def cover(tmp_path):
-    path = tmp_path / "desk.jpg"
-    Image.new("RGB", (1600, 900), "teal").save(path, "JPEG")
-    return path
 
 
 def messages(page):
