@@ -102,30 +102,51 @@ def test_writer_submits_for_review_and_the_editor_finds_it(page, step, roles):
         expect(page.locator("#result_list")).to_contain_text("My first piece")
 
 
-@pytest.mark.parametrize("which", ["list", "change", "add"])
+ADMIN_PAGES = ["login", "index", "list", "change", "add", "publish-confirmation"]
+
+
+@pytest.mark.parametrize("which", ADMIN_PAGES)
 def test_article_admin_pages_have_no_serious_accessibility_violations(
     which, roles, new_context, axe_js, step
 ):
     EditorFactory(username="edna")
     article = ArticleFactory(title="A live one", topics=["interviews"])
-    DraftArticleFactory(title="A draft")
+    draft = DraftArticleFactory(title="A draft")
+    # A long title, author and topic list, as real articles have.
+    ArticleFactory(
+        title="How to negotiate a four-day week with a manager who has never "
+        "heard of one, and keep your promotion prospects",
+        author__name="Alexandra Montgomery-Fitzwilliam",
+        topics=["Flexible working", "Negotiation", "Career change", "Salary"],
+        featured=True,
+    )
     urls = {
+        "login": reverse("admin:login"),
+        "index": reverse("admin:index"),
         "list": reverse("admin:articles_article_changelist"),
         "change": change_url(article),
         "add": reverse("admin:articles_article_add"),
+        "publish-confirmation": reverse(
+            "admin:articles_article_publish", args=[draft.pk]
+        )
+        + "?action=publish",
     }
     # axe is injected inline: this context alone bypasses the CSP.
     context = new_context(bypass_csp=True, viewport=DESKTOP)
     page = context.new_page()
-    with step(f"scan the article {which} page", page=page):
-        log_in_to_admin(page, "edna")
+    with step(f"scan the admin {which} page", page=page):
+        if which != "login":
+            log_in_to_admin(page, "edna")
         page.goto(urls[which])
         violations = axe_violations(page, axe_js)
         if which == "list":
-            # Every column fits a 1280 px screen: nothing scrolls sideways.
+            # Every column fits a 1280 px screen: nothing scrolls sideways,
+            # neither the page nor the list's own scrolling box.
             assert page.evaluate(
                 "() => document.documentElement.scrollWidth <= window.innerWidth"
             )
+            results = page.locator("#changelist .results")
+            assert results.evaluate("box => box.scrollWidth <= box.clientWidth")
     print(describe_violations(violations))
     failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
     assert not failing, describe_violations(failing)
