@@ -216,7 +216,9 @@ class PublishingAdminMixin:
             "changing": [a for a, _ in changing][:BULK_SHOWN],
             "more": max(len(changing) - BULK_SHOWN, 0),
             "unchanged": [(a, p.error) for a, p in plans if p.error][:BULK_SHOWN],
-            "summary": publishing.bulk_summary(action, now=now),
+            "summary": publishing.bulk_summary(
+                action, [a for a, _ in changing], now=now
+            ),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(

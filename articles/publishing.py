@@ -198,14 +198,16 @@ def bulk_question(action: str, count: int) -> str:
     return f"{what} {count} {noun}?"
 
 
-def bulk_summary(action: str, *, now: datetime) -> str:
-    """What a publishing action from the list does, in words."""
+def bulk_summary(action: str, articles: list[Article], *, now: datetime) -> str:
+    """What a publishing action from the list does to ``articles``, in words."""
     if action == PUBLISH:
-        return (
+        text = (
             f"They go live now, at {when(now)}: on the home page, in lists, "
-            "feeds, the sitemap and search, and in the next weekly digest. "
-            "Scheduled ones no longer wait for their date."
+            "feeds, the sitemap and search, and in the next weekly digest."
         )
+        if any(article.state == State.SCHEDULED for article in articles):
+            text += " Scheduled ones no longer wait for their date."
+        return text
     return (
         f"They are taken off the site (or unscheduled) and go back to draft, "
         f"at {when(now)}. Their addresses answer “not found” until they are "

@@ -497,6 +497,7 @@ def test_publish_action_asks_first_saying_what_happens_to_which(
     assert page.status_code == 200
     assert "Publish 2 articles now?" in page.text
     assert "They go live now, at Monday 15 June 2026, 13:00 BST" in page.text
+    assert "Scheduled ones no longer wait for their date." in page.text
     assert "A draft" in page.text and "A scheduled one" in page.text
     assert "“A live one” is already live." in page.text
     assert [a.state for a in Article.objects.order_by("pk")] == [

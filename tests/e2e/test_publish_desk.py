@@ -76,6 +76,51 @@ def test_editor_publishes_with_the_button_after_confirming(page, step, roles):
         assert Article.objects.get(pk=draft.pk).state == State.PUBLISHED
 
 
+def test_publishing_from_the_list_asks_first(page, step, roles, new_context, axe_js):
+    EditorFactory(username="edna")
+    first = DraftArticleFactory(title="Salary bands explained")
+    second = DraftArticleFactory(title="Counter-offers, honestly")
+    ArticleFactory(title="Already live")
+
+    with step("choose two drafts and the publish action"):
+        log_in_to_admin(page, "edna")
+        page.goto(reverse("admin:articles_article_changelist"))
+        for article in (first, second):
+            page.get_by_role("row", name=article.title).get_by_role("checkbox").check()
+        page.get_by_label("Action:").select_option(
+            label="Publish selected articles now…"
+        )
+        page.get_by_role("button", name="Run").click()
+
+    with step("the page says what happens to which, and when"):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Publish 2 articles now?"
+        )
+        expect(page.locator(".publish-confirm__summary")).to_contain_text(
+            "They go live now, at "
+        )
+        expect(page.locator(".publish-confirm__list")).to_contain_text(
+            "Salary bands explained"
+        )
+        # Said only when one of them is scheduled.
+        expect(page.locator(".publish-confirm__summary")).not_to_contain_text(
+            "Scheduled"
+        )
+        assert not Article.objects.live().filter(pk=first.pk).exists()
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate(
+                "() => document.documentElement.scrollWidth <= window.innerWidth"
+            )
+
+    with step("confirm"):
+        page.get_by_role("button", name="Yes, publish").click()
+        expect(page.locator("ul.messagelist")).to_contain_text(
+            "2 articles published now."
+        )
+        assert {a.state for a in Article.objects.all()} == {State.PUBLISHED}
+
+
 def test_writer_submits_for_review_and_the_editor_finds_it(page, step, roles):
     writer = WriterFactory(username="wanda")
     EditorFactory(username="edna")
