@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
 
-from . import read_more, roles, services
+from . import publishing, read_more, roles, services
 from .admin_desk import ArticleDeskMixin
 from .admin_filters import ReviewFreshnessFilter
 from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
@@ -38,8 +38,9 @@ from .models import (
 from .preview import ArticlePreviewView
 
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked
-# the facts, and flows into feeds and search engines' "modified" dates).
-PUBLISHING_FIELDS = ("status", "published_at", "featured", "reviewed_at")
+# the facts, and flows into feeds and search engines' "modified" dates). The
+# state itself is no field: only the publishing buttons change it.
+PUBLISHING_FIELDS = ("published_at", "featured", "reviewed_at")
 # A change to any of these remakes the cover's renditions.
 COVER_FIELDS = {"cover_image", "cover_focal_x", "cover_focal_y"}
 TOPIC_FILTER_LIMIT = 30
@@ -204,7 +205,6 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
         publishing = {
             "fields": [
                 "state_summary",
-                "status",
                 "published_at",
                 "featured",
                 "reviewed_at",
@@ -439,54 +439,19 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
     # -- Saving ------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        may_publish = roles.can_publish(request.user)
-        if not may_publish and not change:
+        if not change and not roles.can_publish(request.user):
             obj.author = roles.author_of(request.user)
-        requested_at = obj.published_at
+        # Never publishes: the form has no state, and keeps the publish date
+        # of a scheduled or live article (publishing.publish_date_on_save).
         services.article_save(
-            article=obj,
-            may_publish=may_publish,
-            cover_changed=bool(COVER_FIELDS & set(form.changed_data)),
+            article=obj, cover_changed=bool(COVER_FIELDS & set(form.changed_data))
         )
-        self._report_publishing(request, obj, requested_at)
+        # "Schedule" with a new time: for the confirmation (admin_publish.py).
+        obj.requested_publish_at = getattr(form, "requested_publish_at", None)
         self._warn_unpublished_read_more(request, obj)
-        self._warn_missing_cover(request, obj)
-
-    def _report_publishing(self, request, article, requested_at):
-        if article.status != Article.Status.PUBLISHED:
-            return
-        if article.state == State.SCHEDULED:
-            self.message_user(
-                request,
-                f"“{article}” is scheduled: it goes live on "
-                f"{_local(article.published_at)}.",
-                messages.INFO,
-            )
-        elif requested_at is None:
-            self.message_user(
-                request,
-                f"“{article}” had no publish date, so it was published now "
-                f"({_local(article.published_at)}).",
-                messages.INFO,
-            )
-        elif requested_at != article.published_at:
-            self.message_user(
-                request,
-                f"The publish date you gave ({_local(requested_at)}) had already "
-                f"passed, so “{article}” was published now "
-                f"({_local(article.published_at)}).",
-                messages.INFO,
-            )
-
-    def _warn_missing_cover(self, request, article):
-        if article.status == Article.Status.PUBLISHED and not article.cover_image:
-            self.message_user(
-                request,
-                f"“{article}” has no cover image: lists show a plain panel in "
-                "its topic's colour instead, and shares use the site's default "
-                "picture.",
-                messages.WARNING,
-            )
+        if warning := publishing.missing_cover_warning(obj):
+            if obj.status == Article.Status.PUBLISHED:
+                self.message_user(request, warning, messages.WARNING)
 
     def _warn_unpublished_read_more(self, request, article):
         targets = read_more.targets_for([article.body_html], viewer=request.user)
@@ -544,40 +509,33 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
             }
         self.message_user(request, text, messages.SUCCESS if count else messages.INFO)
 
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    @admin.action(description="Publish selected articles now…", permissions=["publish"])
     def publish_now(self, request, queryset):
-        changed = skipped = 0
-        for article in queryset:
-            if article.is_live:
-                skipped += 1
-                continue
-            services.article_publish(article=article)
-            changed += 1
-        self._report(
+        return self.bulk_publishing(
             request,
-            changed,
-            "%(count)d article published now.",
-            "%(count)d articles published now.",
-            skipped,
-            ("%(count)d was already live.", "%(count)d were already live."),
+            queryset,
+            publishing.PUBLISH,
+            done=(
+                "%(count)d article published now.",
+                "%(count)d articles published now.",
+            ),
+            skipped=("%(count)d was already live.", "%(count)d were already live."),
         )
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(description="Unpublish selected articles…", permissions=["publish"])
     def unpublish(self, request, queryset):
-        changed = skipped = 0
-        for article in queryset:
-            if article.status == Article.Status.DRAFT:
-                skipped += 1
-                continue
-            services.article_unpublish(article=article)
-            changed += 1
-        self._report(
+        return self.bulk_publishing(
             request,
-            changed,
-            "%(count)d article unpublished (back to draft).",
-            "%(count)d articles unpublished (back to draft).",
-            skipped,
-            ("%(count)d was already a draft.", "%(count)d were already drafts."),
+            queryset,
+            publishing.UNPUBLISH,
+            done=(
+                "%(count)d article unpublished (back to draft).",
+                "%(count)d articles unpublished (back to draft).",
+            ),
+            skipped=(
+                "%(count)d was already a draft.",
+                "%(count)d were already drafts.",
+            ),
         )
 
     def _set_featured(self, request, queryset, featured):

@@ -10,15 +10,31 @@ exactly what will happen and when, with one button to do it.
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from . import publishing, roles
 
 TZ_FIELD = "_editor_tz"
+# Articles named on the list's confirmation page; more are counted.
+BULK_SHOWN = 50
+
+
+def _aware(text: str):
+    """An ISO date and time with its offset, as the buttons send it, or None."""
+    try:
+        moment = parse_datetime(text[:64])
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    return moment
 
 
 class WaitingForReviewFilter(admin.SimpleListFilter):
@@ -70,15 +86,37 @@ class PublishingAdminMixin:
         }
         return super().render_change_form(request, context, add, change, **kw)
 
-    def _after_save(self, request, article, response):
+    def _publishing_redirect(self, request, article, *, added=False):
+        """After a save by a publishing button: on to its confirmation.
+
+        Said in place of Django's "changed successfully", which reads as if
+        the button had done its work already.
+        """
+        if not roles.can_publish(request.user):
+            return None
         for button, action in publishing.BUTTONS.items():
-            if button in request.POST and roles.can_publish(request.user):
-                query = {"action": action}
-                tz = request.POST.get(TZ_FIELD, "")
-                if publishing.editor_zone(tz):
-                    query["tz"] = tz
-                url = reverse("admin:articles_article_publish", args=[article.pk])
-                return HttpResponseRedirect(f"{url}?{urlencode(query)}")
+            if button not in request.POST:
+                continue
+            query = {"action": action}
+            tz = request.POST.get(TZ_FIELD, "")
+            if publishing.editor_zone(tz):
+                query["tz"] = tz
+            # A new time for a scheduled article, not saved until confirmed.
+            requested = getattr(article, "requested_publish_at", None)
+            if action == publishing.SCHEDULE and requested:
+                query["at"] = requested.isoformat()
+            saved = "saved as a draft" if added else "saved"
+            self.message_user(
+                request,
+                f"Your changes to “{article}” are {saved}. Nothing changes on "
+                "the site until you confirm below.",
+                messages.INFO,
+            )
+            url = reverse("admin:articles_article_publish", args=[article.pk])
+            return HttpResponseRedirect(f"{url}?{urlencode(query)}")
+        return None
+
+    def _after_save(self, request, article, response):
         if publishing.SUBMIT_REVIEW_BUTTON in request.POST:
             publishing.article_request_review(article=article)
             self.message_user(
@@ -94,9 +132,15 @@ class PublishingAdminMixin:
         return response
 
     def response_change(self, request, obj):
+        redirect = self._publishing_redirect(request, obj)
+        if redirect is not None:
+            return redirect
         return self._after_save(request, obj, super().response_change(request, obj))
 
     def response_add(self, request, obj, post_url_continue=None):
+        redirect = self._publishing_redirect(request, obj, added=True)
+        if redirect is not None:
+            return redirect
         response = super().response_add(request, obj, post_url_continue)
         return self._after_save(request, obj, response)
 
@@ -115,7 +159,14 @@ class PublishingAdminMixin:
         if action not in publishing.ACTIONS:
             raise Http404("No such publishing action.")
         editor_tz = publishing.editor_zone(data.get("tz"))
-        plan = publishing.plan(article, action, editor_tz=editor_tz)
+        at = None
+        if data.get("at"):
+            at = _aware(data["at"])
+            if at is None:
+                return HttpResponseBadRequest(
+                    "The publish time asked for is not a date."
+                )
+        plan = publishing.plan(article, action, editor_tz=editor_tz, at=at)
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         if plan.error:
             self.message_user(request, plan.error, messages.WARNING)
@@ -133,6 +184,7 @@ class PublishingAdminMixin:
             "original": article,
             "plan": plan,
             "tz": editor_tz.key if editor_tz else "",
+            "at": data.get("at", "") if at else "",
             "change_url": change_url,
             "warnings": self.publish_warnings(request, article, action),
         }
@@ -140,9 +192,43 @@ class PublishingAdminMixin:
             request, "admin/articles/article/publish_confirm.html", context
         )
 
+    def bulk_publishing(self, request, queryset, action, *, done, skipped):
+        """A publishing action on the list: a page saying what will happen
+        first (as for one article), then, once confirmed, done."""
+        now = timezone.now()
+        articles = list(queryset.select_related("author"))
+        plans = [(a, publishing.plan(a, action, now=now)) for a in articles]
+        changing = [(a, p) for a, p in plans if not p.error]
+        left = len(plans) - len(changing)
+        if request.POST.get("post") == "yes":
+            for article, plan in changing:
+                publishing.article_apply(article=article, action=action, at=plan.at)
+            self._report(request, len(changing), *done, left, skipped)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": publishing.bulk_question(action, len(changing)),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "action": action,
+            "action_name": request.POST.get("action", ""),
+            "articles": articles,
+            "changing": [a for a, _ in changing][:BULK_SHOWN],
+            "more": max(len(changing) - BULK_SHOWN, 0),
+            "unchanged": [(a, p.error) for a, p in plans if p.error][:BULK_SHOWN],
+            "summary": publishing.bulk_summary(
+                action, [a for a, _ in changing], now=now
+            ),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/bulk_publish_confirm.html", context
+        )
+
     def publish_warnings(self, request, article, action) -> list[str]:
         if action != publishing.UNPUBLISH:
-            return []
+            warning = publishing.missing_cover_warning(article)
+            return [warning] if warning else []
         referrers = list(publishing.live_referrers(article))
         if not referrers:
             return []

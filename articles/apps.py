@@ -11,7 +11,11 @@ class ArticlesConfig(AppConfig):
 
         apps.get_app_config("taggit").verbose_name = "Topics"
 
-        from . import signals, versions
+        from . import (
+            signals,
+            tasks,  # noqa: F401 (registers the recurring staged-upload sweep)
+            versions,
+        )
 
         signals.connect()
         versions.register()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from . import images, roles, staged_uploads, topics
+from . import images, publishing, roles, staged_uploads, topics
 from .cover_widget import CoverImageInput
 from .models import Article, Author
 
@@ -112,6 +112,14 @@ class TopicField(forms.CharField):
         return initial_names != data_names
 
 
+class TypedTextField(forms.CharField):
+    """Text as typed, with the browser's CRLF line endings made LF: a text
+    sent back untouched is then not "changed" (nor noted so in the versions)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class FocalField(forms.FloatField):
     """One coordinate of the cover's focal point, set by clicking the preview.
 
@@ -176,13 +184,17 @@ class ArticleAdminForm(forms.ModelForm):
             "cover_focal_y",
             "author",
             "related",
-            "status",
+            # No status: only the publishing buttons change it, after their
+            # confirmation (articles/admin_publish.py), so a plain save never
+            # publishes or unpublishes, whatever is posted.
             "published_at",
             "featured",
             "meta_description",
             "reviewed_at",
         ]
         field_classes = {
+            "body": TypedTextField,
+            "excerpt": TypedTextField,
             "tags": TopicField,
             "cover_focal_x": FocalField,
             "cover_focal_y": FocalField,
@@ -217,15 +229,10 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if "published_at" in fields:
             fields["published_at"].help_text = (
-                f"In {settings.TIME_ZONE} time, the site's time zone. A future "
-                "date schedules the article; left blank, or a date that has "
-                "passed, publishes it as soon as you save. An article already "
-                "live keeps the date you give it."
-            )
-        if "status" in fields:
-            fields["status"].help_text = (
-                "Draft: only people in the admin can see it. Published: live "
-                "on the site from the publish date."
+                f"In {settings.TIME_ZONE} time, the site's time zone. Saving "
+                "never publishes: “Schedule…” at the top of the form uses this "
+                "date, and “Publish now…” publishes at once. A live article "
+                "keeps the date you give it, if it has passed."
             )
 
     def clean_body(self):
@@ -271,8 +278,13 @@ class ArticleAdminForm(forms.ModelForm):
                 )
         return related
 
+    # The time asked for with "Schedule" on a scheduled article: carried to
+    # the confirmation rather than saved (publishing.publish_date_on_save).
+    requested_publish_at = None
+
     def clean(self):
         cleaned = super().clean()
+        self._check_publish_date(cleaned)
         self._check_new_topics(cleaned)
         self._use_staged_cover(cleaned)
         # A new upload, or the stored file when none is sent; False = cleared.
@@ -284,6 +296,28 @@ class ArticleAdminForm(forms.ModelForm):
                 "screen reader or cannot load images.",
             )
         return cleaned
+
+    def _check_publish_date(self, cleaned):
+        if "published_at" not in self.fields or "published_at" not in cleaned:
+            return
+        button = next(
+            (
+                action
+                for name, action in publishing.BUTTONS.items()
+                if name in self.data
+            ),
+            "",
+        )
+        requested = cleaned["published_at"]
+        kept, error = publishing.publish_date_on_save(
+            self.instance, requested, button=button
+        )
+        if error:
+            self.add_error("published_at", error)
+            return
+        if kept != requested and button == publishing.SCHEDULE:
+            self.requested_publish_at = requested
+        cleaned["published_at"] = kept
 
     def _use_staged_cover(self, cleaned):
         """No new file but one kept from the last try: use that one."""

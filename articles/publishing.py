@@ -69,6 +69,50 @@ def state_line(article: Article) -> str:
     return "Draft: not on the site"
 
 
+def publish_date_on_save(
+    article: Article,
+    requested: datetime | None,
+    *,
+    button: str = "",
+    now: datetime | None = None,
+) -> tuple[datetime | None, str]:
+    """The publish date a save stores, and why it may not, if it may not.
+
+    A save never changes where an article stands: only the publishing
+    buttons do, after their confirmation. ``article`` is the stored article,
+    ``requested`` the date in the form, ``button`` the publishing action the
+    editor pressed, if any. A draft keeps any date ("Schedule" reads it
+    there). A scheduled article keeps its time: "Schedule" carries the new
+    time to its confirmation, "Publish now" makes it now anyway. A live
+    article takes a corrected date that has passed, never a future one (that
+    would take it off the site).
+    """
+    now = now or timezone.now()
+    stored = article.published_at
+    state = article.state if article.pk else State.DRAFT
+    if state == State.DRAFT or requested == stored:
+        return requested, ""
+    title = f"“{article.title}”"
+    if state == State.SCHEDULED:
+        if button in (SCHEDULE, PUBLISH):
+            return stored, ""
+        return stored, (
+            f"{title} is scheduled for {when(stored) if stored else 'later'}. "
+            "To change when it goes live, give the new date and press "
+            "“Schedule…” (you confirm the new time next); to take it off the "
+            "schedule, press “Unpublish…”."
+        )
+    if requested is None or requested > now:
+        return stored, (
+            f"{title} is live: a publish date "
+            + ("in the future" if requested else "left blank")
+            + " would take it off the site. Keep a date that has passed; to "
+            "take it off the site or schedule it again, press “Unpublish…” "
+            "first."
+        )
+    return requested, ""
+
+
 def available_actions(article: Article) -> list[str]:
     """The publishing buttons an editor sees for ``article`` (saved or not)."""
     state = article.state
@@ -90,9 +134,18 @@ class Plan:
 
 
 def plan(
-    article: Article, action: str, *, editor_tz=None, now: datetime | None = None
+    article: Article,
+    action: str,
+    *,
+    editor_tz=None,
+    at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Plan:
-    """What ``action`` would do to ``article`` now, in words (nothing is saved)."""
+    """What ``action`` would do to ``article`` now, in words (nothing is saved).
+
+    ``at`` is the time asked for with "Schedule" when it is not the stored
+    one (a scheduled article keeps its time until the new one is confirmed).
+    """
     now = now or timezone.now()
     title = f"“{article.title}”"
     if action == PUBLISH:
@@ -106,7 +159,7 @@ def plan(
             "digest.",
         )
     if action == SCHEDULE:
-        at = article.published_at
+        at = at or article.published_at
         if article.is_live:
             return Plan(action, None, "", f"{title} is already live.")
         if at is None or at <= now:
@@ -136,6 +189,32 @@ def plan(
     return Plan(action, None, "", "Unknown action.")
 
 
+def bulk_question(action: str, count: int) -> str:
+    """The title of the list's confirmation page."""
+    what = {PUBLISH: "Publish", UNPUBLISH: "Unpublish"}.get(action, action)
+    noun = "article" if count == 1 else "articles"
+    if action == PUBLISH:
+        return f"{what} {count} {noun} now?"
+    return f"{what} {count} {noun}?"
+
+
+def bulk_summary(action: str, articles: list[Article], *, now: datetime) -> str:
+    """What a publishing action from the list does to ``articles``, in words."""
+    if action == PUBLISH:
+        text = (
+            f"They go live now, at {when(now)}: on the home page, in lists, "
+            "feeds, the sitemap and search, and in the next weekly digest."
+        )
+        if any(article.state == State.SCHEDULED for article in articles):
+            text += " Scheduled ones no longer wait for their date."
+        return text
+    return (
+        f"They are taken off the site (or unscheduled) and go back to draft, "
+        f"at {when(now)}. Their addresses answer “not found” until they are "
+        "published again."
+    )
+
+
 @transaction.atomic
 def article_apply(*, article: Article, action: str, at: datetime | None) -> Article:
     """Carry out a confirmed plan (see ``plan``)."""
@@ -152,6 +231,15 @@ def article_request_review(*, article: Article) -> Article:
         article.review_requested_at = timezone.now()
         article.save(update_fields=["review_requested_at", "modified_at"])
     return article
+
+
+def missing_cover_warning(article: Article) -> str:
+    if article.cover_image:
+        return ""
+    return (
+        f"“{article}” has no cover image: lists show a plain panel in its "
+        "topic's colour instead, and shares use the site's default picture."
+    )
 
 
 def waiting_for_review_q() -> Q:

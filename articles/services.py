@@ -62,22 +62,18 @@ def article_set_featured(*, article: Article, featured: bool) -> Article:
 
 
 @transaction.atomic
-def article_save(
-    *, article: Article, may_publish: bool, cover_changed: bool = False
-) -> Article:
-    """Save an article edited by hand.
+def article_save(*, article: Article, cover_changed: bool = False) -> Article:
+    """Save an article edited by hand, in the state it is stored in.
 
-    A published status goes through the publishing rules (``publish_date``).
-    Without ``may_publish`` the article stays a draft whatever was posted.
-    A new or removed cover image, or a new focal point, gets its renditions
-    made or removed (``cover_changed``).
+    Editing never publishes or unpublishes: that is ``article_publish`` and
+    ``article_unpublish``, behind the publishing buttons' confirmation. A new
+    article is a draft whatever it was given. A new or removed cover image,
+    or a new focal point, gets its renditions made or removed
+    (``cover_changed``).
     """
-    if not may_publish:
+    if article.pk is None:
         article.status = Article.Status.DRAFT
-    if article.status == Article.Status.PUBLISHED:
-        article_publish(article=article, at=article.published_at)
-    else:
-        article.save()
+    article.save()
     if cover_changed:
         _replace_renditions(article, "cover", article.cover_image, "cover_renditions")
     return article

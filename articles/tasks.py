@@ -1,5 +1,6 @@
 """Article work done by the task worker: resized copies of uploaded images,
-and related lists ranked after a change (see articles/related.py).
+related lists ranked after a change (see articles/related.py), and removing
+the covers kept across validation errors once they expire.
 
 Making the renditions of a large photo takes seconds (measured: 1.4 s for a
 6000 x 4000 JPEG), so the editor's save only stores the upload and enqueues
@@ -7,10 +8,14 @@ this. Until it has run, pages show the uploaded image itself (never the
 previous image's copies, which the save clears).
 """
 
+from datetime import timedelta
+
 from django.tasks import task
 from django.utils import timezone
 
-from . import images, pagecache
+from taskqueue.policy import recurring, run_again
+
+from . import images, pagecache, staged_uploads
 from .models import Article, Author
 from .related import related_refresh
 
@@ -56,3 +61,18 @@ def rank_related(*, article_ids: list[int]) -> str:
     if changed:
         pagecache.invalidate()  # an update sends no signal
     return f"{len(article_ids)} ranked, {changed} changed"
+
+
+# Staged covers live a day (staged_uploads.REMOVE_AFTER): an hourly sweep
+# keeps the folder to about a day's worth.
+STAGED_SWEEP_EVERY = timedelta(hours=1)
+
+
+@recurring
+@task()
+def remove_stale_staged_uploads() -> str:
+    """Every STAGED_SWEEP_EVERY: delete the staged covers no form can use."""
+    now = timezone.now()
+    run_again(remove_stale_staged_uploads, after=STAGED_SWEEP_EVERY, now=now)
+    removed, kept = staged_uploads.remove_stale(now=now)
+    return f"{removed} staged upload(s) removed, {kept} kept"

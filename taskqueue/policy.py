@@ -15,7 +15,8 @@ traceback. It has no retries, and a task whose worker is killed stays
   so retried like any failure;
 - recurring tasks: ``enqueue_once`` keeps at most one waiting run of a task,
   so a task that enqueues its own next run can neither multiply nor, as
-  every worker start and every migrate starts it, die out.
+  every worker start and every migrate starts it, die out; ``run_again`` is
+  that first step of a recurring task's run, with its old successes pruned.
 
 Every task in CareerHub re-checks its preconditions when it runs, so running
 one again after a failure or a lost worker is safe.
@@ -162,6 +163,33 @@ def enqueue_once(task: Task, *, run_after: datetime | None = None) -> bool:
             return False
         (task.using(run_after=run_after) if run_after else task).enqueue()
     return True
+
+
+# A recurring task's successful runs are kept this long (not one row a run
+# for ever).
+KEEP_RECURRING_SUCCESSES = timedelta(days=1)
+
+
+def run_again(task: Task, *, after: timedelta, now: datetime | None = None) -> bool:
+    """The first step of a recurring task's run: enqueue its next run.
+
+    Done first, so a failure later in the run cannot stop the task; once
+    (``enqueue_once``), so it cannot multiply. Its own successful runs older
+    than KEEP_RECURRING_SUCCESSES are dropped. True if it enqueued.
+    """
+    now = now or timezone.now()
+    enqueued = enqueue_once(task, run_after=now + after)
+    if enqueued:
+        DBTaskResult.objects.successful().filter(
+            task_path=task.module_path,
+            finished_at__lt=now - KEEP_RECURRING_SUCCESSES,
+        ).delete()
+    return enqueued
+
+
+def start_recurring() -> list[Task]:
+    """Make sure every recurring task has a waiting run; those just started."""
+    return [task for task in RECURRING if enqueue_once(task)]
 
 
 def recurring(task: Task) -> Task:

@@ -28,7 +28,6 @@ def article_form(**overrides):
         "tags": "",
         "cover_alt": "",
         "author": "",
-        "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
         "meta_description": "",
@@ -41,3 +40,13 @@ def article_form(**overrides):
 def london(*args) -> datetime:
     """A wall-clock time in the site's zone (Europe/London, BST in June)."""
     return datetime(*args, tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+
+
+def publish(client, article=None, action="publish"):
+    """Press "Publish now" and confirm, as an editor does (the newest article
+    when none is given)."""
+    from articles.models import Article
+
+    article = article or Article.objects.latest("pk")
+    url = reverse("admin:articles_article_publish", args=[article.pk])
+    return client.post(url, {"action": action}, follow=True)

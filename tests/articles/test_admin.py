@@ -45,7 +45,6 @@ def test_add_form_is_ordered_the_way_an_editor_works(editor_client):
         'id="id_tags"',
         'id="id_cover_image"',
         'id="id_author"',
-        'id="id_status"',
         'id="id_published_at_0"',
         'id="id_meta_description"',
     ]
@@ -197,11 +196,14 @@ def test_read_more_by_slug_keeps_the_slug_and_links_the_current_title(
         article_form(
             author=author.pk,
             body="Intro.\n\n[[read-more:negotiating-an-offer]]\n",
-            status="published",
         ),
     )
-
     article = Article.objects.get(author=author)
+    editor_client.post(
+        reverse("admin:articles_article_publish", args=[article.pk]),
+        {"action": "publish"},
+    )
+
     # The editor's text as typed; the id beside it survives renames.
     assert article.body == "Intro.\n\n[[read-more:negotiating-an-offer]]"
     assert article.read_more_refs == {"negotiating-an-offer": target.pk}
@@ -275,45 +277,13 @@ def test_edit_page_names_each_read_more_target_and_its_state(editor_client):
     ) in html
 
 
-def test_publishing_without_a_date_publishes_now(editor_client, author, now):
-    response = editor_client.post(
-        add_url(), article_form(author=author.pk, status="published"), follow=True
-    )
-
-    article = Article.objects.get()
-    assert article.published_at == now
-    assert article.state == State.PUBLISHED
-    assert any("had no publish date" in text for text in messages_of(response))
-
-
-def test_a_scheduled_date_in_the_past_publishes_now(editor_client, author, now):
-    response = editor_client.post(
-        add_url(),
-        article_form(
-            author=author.pk,
-            status="published",
-            published_at_0="2026-06-01",
-            published_at_1="09:00",
-        ),
-        follow=True,
-    )
-
-    article = Article.objects.get()
-    assert article.published_at == now
-    assert article.is_live
-    assert any("had already passed" in text for text in messages_of(response))
-
-
-def test_a_future_date_is_entered_in_the_site_time_zone_and_schedules(
+def test_a_date_is_entered_in_the_site_time_zone_and_saving_keeps_a_draft(
     editor_client, author, now
 ):
     response = editor_client.post(
         add_url(),
         article_form(
-            author=author.pk,
-            status="published",
-            published_at_0="2026-06-20",
-            published_at_1="09:00",
+            author=author.pk, published_at_0="2026-06-20", published_at_1="09:00"
         ),
         follow=True,
     )
@@ -322,13 +292,9 @@ def test_a_future_date_is_entered_in_the_site_time_zone_and_schedules(
     # 09:00 in London in June is 08:00 UTC.
     assert article.published_at == london(2026, 6, 20, 9, 0)
     assert article.published_at == datetime(2026, 6, 20, 8, 0, tzinfo=UTC)
-    assert article.state == State.SCHEDULED
-    scheduled = [text for text in messages_of(response) if "scheduled" in text]
-    assert scheduled == [
-        "“How to answer salary questions” is scheduled: it goes live on "
-        "20 June 2026, 09:00 BST (Europe/London)."
-    ]
-    assert not editor_client.get(article.get_absolute_url()).status_code == 200
+    # Only "Schedule…" and its confirmation schedule it.
+    assert article.state == State.DRAFT
+    assert '<span class="state state--draft">Draft</span>' in response.text
 
 
 def test_form_names_the_site_time_zone_and_shows_times_in_it(editor_client, now):
@@ -351,7 +317,6 @@ def test_resaving_a_live_article_keeps_its_publish_date(editor_client, now):
             title="A better title",
             slug="kept-date",
             author=article.author.pk,
-            status="published",
             published_at_0="2026-05-01",
             published_at_1="09:00",
         ),
@@ -496,12 +461,14 @@ def test_list_has_a_date_hierarchy_on_the_publish_date(editor_client):
     assert [a.title for a in response.context["cl"].result_list] == ["Old"]
 
 
-def run_action(client, action, articles):
-    return client.post(
-        changelist_url(),
-        {"action": action, "_selected_action": [a.pk for a in articles]},
-        follow=True,
-    )
+def run_action(client, action, articles, *, confirm=True):
+    """Choose ``action`` in the list; publishing ones are confirmed next."""
+    data = {"action": action, "_selected_action": [a.pk for a in articles]}
+    response = client.post(changelist_url(), data, follow=True)
+    if confirm and action in ("publish_now", "unpublish"):
+        assert "Yes, " in response.text
+        response = client.post(changelist_url(), {**data, "post": "yes"}, follow=True)
+    return response
 
 
 def test_publish_now_action_publishes_drafts_and_scheduled_and_reports_counts(
@@ -518,6 +485,34 @@ def test_publish_now_action_publishes_drafts_and_scheduled_and_reports_counts(
     assert draft.published_at == now
     assert scheduled.published_at == now
     assert live.published_at == now - timedelta(days=2)
+
+
+def test_publish_action_asks_first_saying_what_happens_to_which(
+    editor_client, three_states, now
+):
+    draft, scheduled, live = three_states
+
+    page = run_action(editor_client, "publish_now", three_states, confirm=False)
+
+    assert page.status_code == 200
+    assert "Publish 2 articles now?" in page.text
+    assert "They go live now, at Monday 15 June 2026, 13:00 BST" in page.text
+    assert "Scheduled ones no longer wait for their date." in page.text
+    assert "A draft" in page.text and "A scheduled one" in page.text
+    assert "“A live one” is already live." in page.text
+    assert [a.state for a in Article.objects.order_by("pk")] == [
+        State.DRAFT,
+        State.SCHEDULED,
+        State.PUBLISHED,
+    ]
+
+
+def test_unpublish_action_asks_first(editor_client, three_states):
+    page = run_action(editor_client, "unpublish", three_states, confirm=False)
+
+    assert "Unpublish 2 articles?" in page.text
+    assert "go back to draft" in page.text
+    assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == 2
 
 
 def test_unpublish_action_returns_articles_to_draft_and_reports_counts(

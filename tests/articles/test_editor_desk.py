@@ -154,6 +154,26 @@ def test_every_save_keeps_a_version(editor_client, author):
     assert latest.revision.comment == "Saved (changed the body)"
 
 
+def test_a_text_sent_back_untouched_is_not_noted_as_changed(editor_client, author):
+    """Browsers send CRLF line endings: the same text is not a change."""
+    article = DraftArticleFactory(author=author, body="Line one.\n\nLine two.")
+    page = editor_client.get(change_url(article))
+
+    editor_client.post(
+        change_url(article),
+        form_of(
+            article,
+            title="A new title",
+            body="Line one.\r\n\r\nLine two.",
+            edit_token=token_in(page),
+        ),
+    )
+
+    latest = versions.versions_of(article).first()
+    assert latest.revision.comment == "Saved (changed the title)"
+    assert Article.objects.get().body == "Line one.\n\nLine two."
+
+
 def test_versions_page_compares_two_versions(editor_client, author):
     article = DraftArticleFactory(author=author, body="Keep this.\nOld line.")
     page = editor_client.get(change_url(article))

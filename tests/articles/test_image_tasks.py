@@ -18,7 +18,7 @@ def test_save_enqueues_renditions_and_the_page_shows_the_upload_meanwhile(
         editor_client,
         author,
         upload("desk.jpg", image_bytes(size=(900, 450))),
-        status="published",
+        publish_it=True,
     )
 
     article = Article.objects.get()

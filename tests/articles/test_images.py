@@ -9,7 +9,7 @@ from PIL import Image
 
 from articles.images import make_renditions
 from articles.models import Article, Author
-from tests.articles.admin_forms import add_url, article_form, change_url
+from tests.articles.admin_forms import add_url, article_form, change_url, publish
 from tests.articles.image_files import (
     GPS_IFD,
     image_bytes,
@@ -25,13 +25,16 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-def post_cover(client, author, cover, **overrides):
+def post_cover(client, author, cover, *, publish_it=False, **overrides):
     data = {
         **article_form(author=author.pk, cover_alt="A desk by a window"),
         "cover_image": cover,
         **overrides,
     }
-    return client.post(add_url(), data)
+    response = client.post(add_url(), data)
+    if publish_it and response.status_code == 302:
+        publish(client)
+    return response
 
 
 def cover_errors(response) -> list[str]:
@@ -283,7 +286,7 @@ def test_article_page_serves_srcset_and_sizes(editor_client, author, client):
         editor_client,
         author,
         upload("wide.jpg", image_bytes(size=(2000, 1000))),
-        status="published",
+        publish_it=True,
     )
     article = Article.objects.get()
 

@@ -99,7 +99,7 @@ def test_pages_link_to_signed_bucket_urls_that_serve_the_image(
         editor_client,
         author,
         upload("desk.jpg", image_bytes(size=(1000, 500))),
-        status="published",
+        publish_it=True,
     )
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED

@@ -35,7 +35,6 @@ def form_of(article, **overrides):
         body=article.body,
         tags="",
         author=article.author_id,
-        status=article.status,
     )
     if article.published_at:
         local = timezone.localtime(article.published_at)
@@ -78,6 +77,11 @@ def test_publish_now_saves_the_edits_then_asks_before_publishing(editor_client, 
 
     page = editor_client.get(response.url)
     assert page.status_code == 200
+    # Not Django's "changed successfully": the button's work is still to come.
+    assert messages_of(page) == [
+        "Your changes to “Salary talks” are saved. Nothing changes on the site "
+        "until you confirm below."
+    ]
     assert (
         "“Salary talks” goes live now, at Monday 15 June 2026, 13:00 BST "
         "(Europe/London), which is Monday 15 June 2026, 08:00 EDT in your time "
@@ -223,3 +227,143 @@ def test_scheduled_article_offers_publish_now_and_unpublish(editor_client, now):
 
     assert "Scheduled for Monday 22 June 2026, 09:00 BST (Europe/London)" in page
     assert 'name="_publish"' in page and 'name="_unpublish"' in page
+
+
+# -- A plain save never changes the state ------------------------------------
+
+
+def test_the_form_has_no_state_field_only_the_state_line(editor_client, now):
+    page = editor_client.get(change_url(DraftArticleFactory()))
+
+    assert "status" not in page.context["adminform"].form.fields
+    assert 'name="status"' not in page.text
+    assert "Draft: not on the site" in page.text
+
+
+def test_a_forged_published_status_on_a_plain_save_publishes_nothing(
+    editor_client, author, now
+):
+    draft = DraftArticleFactory(title="Not yet")
+
+    saved = editor_client.post(
+        change_url(draft), form_of(draft, title="Still not yet", status="published")
+    )
+    added = editor_client.post(
+        add_url(), article_form(author=author.pk, status="published")
+    )
+
+    assert saved.status_code == 302 and added.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Still not yet"
+    assert {a.state for a in Article.objects.all()} == {State.DRAFT}
+    assert not Article.objects.live().exists()
+
+
+def test_a_plain_save_does_not_unpublish_either(editor_client, now):
+    live = ArticleFactory(published_at=datetime(2026, 6, 1, 8, tzinfo=UTC))
+
+    editor_client.post(change_url(live), form_of(live, title="New", status="draft"))
+
+    live.refresh_from_db()
+    assert (live.title, live.state) == ("New", State.PUBLISHED)
+
+
+def test_a_scheduled_time_changes_only_through_schedule_and_its_confirmation(
+    editor_client, now
+):
+    scheduled = ScheduledArticleFactory(published_at=london(2026, 6, 22, 9, 0))
+    new_time = {"published_at_0": "2026-06-16", "published_at_1": "07:00:00"}
+
+    refused = editor_client.post(change_url(scheduled), form_of(scheduled, **new_time))
+
+    assert refused.status_code == 200
+    assert "To change when it goes live, give the new date and press " in (refused.text)
+    assert 'value="2026-06-16"' in refused.text  # what was typed stays
+    scheduled.refresh_from_db()
+    assert scheduled.published_at == london(2026, 6, 22, 9, 0)
+
+    asked = editor_client.post(
+        change_url(scheduled),
+        form_of(scheduled, title="Moved", **new_time, _schedule="1"),
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.title == "Moved"  # the other edits are saved
+    assert scheduled.published_at == london(2026, 6, 22, 9, 0)  # not the time yet
+    page = editor_client.get(asked.url)
+    assert "goes live by itself on Tuesday 16 June 2026, 07:00 BST" in page.text
+    assert 'name="at"' in page.text
+
+    editor_client.post(
+        publish_url(scheduled),
+        {"action": "schedule", "at": london(2026, 6, 16, 7, 0).isoformat()},
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.published_at == london(2026, 6, 16, 7, 0)
+    assert scheduled.state == State.SCHEDULED
+
+
+def test_a_past_time_asked_for_a_scheduled_article_is_refused_on_confirmation(
+    editor_client, now
+):
+    scheduled = ScheduledArticleFactory(published_at=london(2026, 6, 22, 9, 0))
+
+    page = editor_client.get(
+        publish_url(
+            scheduled,
+            action="schedule",
+            at=london(2026, 6, 1, 9, 0).isoformat(),
+        ),
+        follow=True,
+    )
+
+    assert "give a publish date in the future" in page.text
+    scheduled.refresh_from_db()
+    assert scheduled.published_at == london(2026, 6, 22, 9, 0)
+
+
+def test_a_live_article_takes_a_corrected_past_date_but_no_future_one(
+    editor_client, now
+):
+    live = ArticleFactory(published_at=london(2026, 6, 1, 9, 0))
+
+    future = editor_client.post(
+        change_url(live),
+        form_of(live, published_at_0="2026-07-01", published_at_1="09:00:00"),
+    )
+    blank = editor_client.post(
+        change_url(live), form_of(live, published_at_0="", published_at_1="")
+    )
+    assert future.status_code == 200 and blank.status_code == 200
+    assert "would take it off the site" in future.text
+    live.refresh_from_db()
+    assert live.published_at == london(2026, 6, 1, 9, 0)
+
+    corrected = editor_client.post(
+        change_url(live),
+        form_of(live, published_at_0="2026-05-30", published_at_1="10:00:00"),
+    )
+    assert corrected.status_code == 302
+    live.refresh_from_db()
+    assert live.published_at == london(2026, 5, 30, 10, 0)
+    assert live.state == State.PUBLISHED
+
+
+@pytest.mark.parametrize("at", ["tomorrow", "2026-06-20T09:00:00", "9" * 200])
+def test_a_forged_time_on_the_confirmation_is_a_400(editor_client, now, at):
+    draft = DraftArticleFactory()
+
+    asked = editor_client.get(publish_url(draft, action="schedule", at=at))
+    done = editor_client.post(publish_url(draft), {"action": "schedule", "at": at})
+
+    assert asked.status_code == 400 and done.status_code == 400
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_unknown_ids_and_actions_are_not_found(editor_client, now):
+    draft = DraftArticleFactory()
+    url = reverse("admin:articles_article_publish", args=["999999"])
+
+    assert editor_client.get(url, {"action": "publish"}).status_code == 404
+    assert editor_client.post(url, {"action": "publish"}).status_code == 404
+    assert editor_client.get(publish_url(draft, action="explode")).status_code == 404

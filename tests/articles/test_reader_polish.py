@@ -8,7 +8,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, TopicDescription
-from tests.articles.admin_forms import add_url, article_form
+from tests.articles.admin_forms import add_url, article_form, change_url
 from tests.articles.image_files import image_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory
 
@@ -160,20 +160,32 @@ def test_related_cards_show_topic_date_and_a_short_excerpt(client):
 
 
 def test_publishing_without_a_cover_warns_the_editor(editor_client, author, now):
-    response = editor_client.post(
-        add_url(), article_form(author=author.pk, status="published"), follow=True
+    editor_client.post(add_url(), article_form(author=author.pk))
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_publish", args=[article.pk])
+
+    confirmation = editor_client.get(url, {"action": "publish"})
+    response = editor_client.post(url, {"action": "publish"}, follow=True)
+    saved = editor_client.post(
+        change_url(article),
+        article_form(
+            author=author.pk, published_at_0="2026-06-15", published_at_1="13:00"
+        ),
+        follow=True,
     )
 
-    messages = [str(m) for m in response.context["messages"]]
-    assert any("has no cover image" in text for text in messages)
+    assert "has no cover image" in confirmation.text
     assert Article.objects.get().is_live
+    assert "Live since" in response.text
+    messages = [str(m) for m in saved.context["messages"]]
+    assert any("has no cover image" in text for text in messages)
 
 
 def test_publishing_with_a_cover_or_saving_a_draft_does_not_warn(
     editor_client, author, now
 ):
     with_cover = {
-        **article_form(author=author.pk, status="published", cover_alt="A desk"),
+        **article_form(author=author.pk, cover_alt="A desk"),
         "cover_image": upload("c.jpg", image_bytes()),
     }
     draft = article_form(author=author.pk, slug="a-draft", title="A draft")
@@ -182,6 +194,11 @@ def test_publishing_with_a_cover_or_saving_a_draft_does_not_warn(
         response = editor_client.post(add_url(), data, follow=True)
         messages = [str(m) for m in response.context["messages"]]
         assert not any("has no cover image" in text for text in messages)
+    covered = Article.objects.get(slug=with_cover["slug"])
+    url = reverse("admin:articles_article_publish", args=[covered.pk])
+    confirmation = editor_client.get(url, {"action": "publish"})
+    assert "goes live now" in confirmation.text
+    assert "has no cover image" not in confirmation.text
 
 
 def test_about_and_privacy_pages_are_linked_from_every_page(client):

@@ -18,7 +18,13 @@ from articles.roles import (
     apply_role_permissions,
     remove_role_groups,
 )
-from tests.articles.admin_forms import add_url, article_form, change_url, changelist_url
+from tests.articles.admin_forms import (
+    add_url,
+    article_form,
+    change_url,
+    changelist_url,
+    publish,
+)
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -371,11 +377,13 @@ def test_editor_changes_and_publishes_a_writers_draft(editor_client, own_draft, 
             title="Wanda's draft",
             slug="wandas-draft",
             author=own_draft.author.pk,
-            status="published",
+            _publish="1",
         ),
     )
-
     assert response.status_code == 302
+    assert own_draft.__class__.objects.get().state == State.DRAFT  # asks first
+    publish(editor_client, own_draft)
+
     own_draft.refresh_from_db()
     assert own_draft.is_live
     assert own_draft.published_at == now
@@ -403,12 +411,15 @@ def test_local_editor_account_is_an_editor_not_a_superuser(settings, author, now
     )
     assert login.status_code == 302
 
-    posted = client.post(
-        add_url(), article_form(author=author.pk, status="published"), follow=True
-    )
+    posted = client.post(add_url(), article_form(author=author.pk), follow=True)
+    publish(client)
     listed = client.post(
         changelist_url(),
-        {"action": "unpublish", "_selected_action": [Article.objects.get().pk]},
+        {
+            "action": "unpublish",
+            "_selected_action": [Article.objects.get().pk],
+            "post": "yes",
+        },
         follow=True,
     )
 

@@ -267,7 +267,7 @@ def test_the_deployment_serves_pages_files_signups_and_the_admin(stack):
         ContentFile(image_bytes(size=(1000, 500))),
     )
     article.cover_image.name = name
-    article_save(article=article, may_publish=True, cover_changed=True)
+    article_save(article=article, cover_changed=True)
 
     # A page, over HTTPS as Django sees it (no redirect to https://).
     response, body = stack.request("GET", article.get_absolute_url())

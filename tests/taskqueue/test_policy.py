@@ -108,14 +108,14 @@ def test_enqueue_once_needs_a_persistent_queue():
 
 # The queue in the admin ---------------------------------------------------------
 def test_editors_see_the_queue_with_counts_errors_and_the_clock(client, db_tasks):
-    from newsletter.tasks import newsletter_clock, start_clock
+    from newsletter.tasks import newsletter_clock
 
     editor = UserFactory(is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
     client.force_login(editor)
     with time_machine.travel(NOW, tick=False):
         always_fails.enqueue()
-        start_clock()
+        policy.start_recurring()  # the clock and the staged-upload sweep
         db_tasks.run()  # the clock succeeds; the failing task waits for a retry
     DBTaskResult.objects.filter(task_path=always_fails.module_path).update(
         status="FAILED"

@@ -29,6 +29,5 @@ class Command(DbWorker):
                 f"Recovered {recovered} task(s) this worker was running when it "
                 "stopped."
             )
-        for task in policy.RECURRING:
-            if policy.enqueue_once(task):
-                self.stdout.write(f"Started the recurring task {task.name}.")
+        for task in policy.start_recurring():
+            self.stdout.write(f"Started the recurring task {task.name}.")
