@@ -246,8 +246,19 @@ def _anymail_mailer(parts, query) -> dict:
         # Seconds to wait for the service's answer; the newsletter's lease
         # check (newsletter.E002) reads it as "timeout".
         options["timeout"] = float(query.get("timeout", 10))
-    elif "region" in query:
-        options["session_params"] = {"region_name": query["region"]}
+    else:  # Amazon SES: the usual AWS credentials; boto3's client settings
+        if "region" in query:
+            options["session_params"] = {"region_name": query["region"]}
+        timeout = float(query.get("timeout", 10))
+        options["client_params"] = {
+            "config": {
+                "connect_timeout": timeout,
+                "read_timeout": timeout,
+                # boto3 would resend a mail whose answer came late, which SES
+                # may have taken; the delivery engine decides what to retry.
+                "retries": {"total_max_attempts": 1},
+            }
+        }
     return {"BACKEND": f"anymail.backends.{module}.EmailBackend", "OPTIONS": options}
 
 

@@ -25,7 +25,12 @@ def check_lease_outlasts_a_mail(app_configs, **kwargs):
     """A sender renews its lease between mails; one mail must not outlast it,
     or another sender would take over (and record as unknown) a mail still
     being handed over."""
-    timeout = settings.MAILERS.get("default", {}).get("OPTIONS", {}).get("timeout")
+    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    # Amazon SES (anymail's boto3 client) has its timeout in the client config.
+    config = options.get("client_params", {}).get("config", {})
+    timeout = options.get("timeout")
+    if timeout is None and isinstance(config, dict):
+        timeout = config.get("read_timeout")
     lease = settings.NEWSLETTER_CLAIM_TIMEOUT
     if timeout is None or lease >= 3 * timeout:
         return []
