@@ -1,3 +1,6 @@
+import importlib.util
+import re
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
@@ -40,5 +43,33 @@ def check_lease_outlasts_a_mail(app_configs, **kwargs):
             f"mail server timeout ({timeout} s).",
             hint="Raise NEWSLETTER_CLAIM_TIMEOUT or lower the timeout in EMAIL_URL.",
             id="newsletter.E002",
+        )
+    ]
+
+
+MAILBOX = re.compile(r"[A-Za-z0-9.!#$%&'*/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+@register(Tags.mail)
+def check_unsubscribe_mailbox(app_configs, **kwargs):
+    """A mailto in List-Unsubscribe must lead somewhere: to anymail's inbound
+    webhook, which needs the webhook secret (newsletter/inbound.py)."""
+    mailbox = settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX
+    if not mailbox:
+        return []
+    if not MAILBOX.fullmatch(mailbox):
+        problem = f"is not a plain address without '+' ({mailbox!r})"
+    elif not importlib.util.find_spec("anymail"):
+        problem = "needs django-anymail (pip install '.[esp]')"
+    elif not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        problem = "needs ANYMAIL_WEBHOOK_SECRET (the inbound webhook is off)"
+    else:
+        return []
+    return [
+        Error(
+            f"NEWSLETTER_UNSUBSCRIBE_MAILBOX {problem}.",
+            hint="Set it to the mailbox whose mail the mail service posts to "
+            "/newsletter/esp/<service>/inbound/, or leave it empty.",
+            id="newsletter.E003",
         )
     ]

@@ -5,6 +5,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -250,3 +251,82 @@ def test_npm_mailparser_reads_every_custom_header(smtp, edition, mailparser, sen
     }
     assert headers["messageId"] == str(email.message_from_bytes(raw)["Message-ID"])
     assert headers["messageId"].endswith("@careerhub.example>")
+
+
+# Short: the test tokens are longer than real ones (43 characters), and the
+# local part (bye+TOKEN) may have 64 at most.
+MAILBOX = "bye@careerhub.example"
+
+
+def unsubscribe_mailto(subscriber: Subscriber) -> str:
+    token = subscriber.token
+    return f"mailto:bye+{token}@careerhub.example?subject=unsubscribe%20{token}"
+
+
+def unfolded(value: str) -> str:
+    """RFC 5322 unfolding (compat32 keeps the folds in the value)."""
+    return re.sub(r"\r?\n(?=[ \t])", "", value)
+
+
+def send_digest_through_email_message(edition) -> Subscriber:
+    """Other mail backends (an ESP's, the file one) get DigestMail.message()."""
+    subscriber = reader()
+    DigestMail(edition=edition).message(
+        Recipient(1, subscriber.email, subscriber.token)
+    ).send()
+    return subscriber
+
+
+MAIL_KINDS = [
+    send_confirmation,
+    send_digest,
+    send_digest_through_email_message,
+    send_test,
+]
+
+
+@pytest.mark.parametrize("send", MAIL_KINDS, ids=lambda f: f.__name__)
+def test_with_an_unsubscribe_mailbox_the_https_link_comes_first_then_mailto(
+    smtp, edition, settings, send
+):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = MAILBOX
+    subscriber = send(edition)
+    (raw,) = smtp.received
+
+    expected = f"<{unsubscribe_url(subscriber)}>, <{unsubscribe_mailto(subscriber)}>"
+    for name, policy in POLICIES.items():
+        parsed = email.message_from_bytes(raw, policy=policy)
+        assert unfolded(str(parsed["List-Unsubscribe"])) == expected, name
+        assert str(parsed["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+    for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        assert b"=?" not in line, line
+        assert len(line) <= 998
+
+
+@pytest.mark.parametrize("send", MAIL_KINDS, ids=lambda f: f.__name__)
+def test_npm_mailparser_reads_the_https_link_and_the_mailto(
+    smtp, edition, settings, mailparser, send
+):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = MAILBOX
+    subscriber = send(edition)
+    (raw,) = smtp.received
+
+    headers = mailparser(raw)
+
+    assert headers["list"]["unsubscribe"] == {
+        "url": unsubscribe_url(subscriber),
+        # mailparser gives the mailto without its scheme
+        "mail": unsubscribe_mailto(subscriber).removeprefix("mailto:"),
+    }
+
+
+def test_a_token_too_long_for_an_address_gets_the_https_link_only(smtp, settings):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = (
+        "a-rather-long-unsubscribe-mailbox@careerhub.example"
+    )
+    subscriber = SubscriberFactory(status="pending", token="t" * 40)
+
+    subscriber_send_confirmation(subscriber=subscriber)
+
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))

@@ -87,8 +87,13 @@ def spam_score(raw: bytes) -> tuple[float, str]:
     return score, " ".join(status.split())
 
 
+@pytest.mark.parametrize("mailbox", ["", "unsubscribe@careerhub.example"])
 @pytest.mark.parametrize("kind", ["confirmation", "digest"])
-def test_spamassassin_scores_each_mail_at_most_one(kind, edition, reader, capsys):
+def test_spamassassin_scores_each_mail_at_most_one(
+    kind, mailbox, edition, reader, capsys, settings
+):
+    """With the https unsubscribe link alone, and with the mailto after it."""
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = mailbox
     raw = (
         confirmation_bytes(reader)
         if kind == "confirmation"
@@ -98,7 +103,7 @@ def test_spamassassin_scores_each_mail_at_most_one(kind, edition, reader, capsys
     score, status = spam_score(raw)
 
     with capsys.disabled():
-        print(f"\nSpamAssassin {kind}: {status}")
+        print(f"\nSpamAssassin {kind} (mailto: {bool(mailbox)}): {status}")
     assert score <= MAX_SPAM_SCORE, status
 
 
