@@ -249,8 +249,19 @@ def _anymail_mailer(parts, query) -> dict:
         # Seconds to wait for the service's answer; the newsletter's lease
         # check (newsletter.E002) reads it as "timeout".
         options["timeout"] = float(query.get("timeout", 10))
-    elif "region" in query:
-        options["session_params"] = {"region_name": query["region"]}
+    else:  # Amazon SES: the usual AWS credentials; boto3's client settings
+        if "region" in query:
+            options["session_params"] = {"region_name": query["region"]}
+        timeout = float(query.get("timeout", 10))
+        options["client_params"] = {
+            "config": {
+                "connect_timeout": timeout,
+                "read_timeout": timeout,
+                # boto3 would resend a mail whose answer came late, which SES
+                # may have taken; the delivery engine decides what to retry.
+                "retries": {"total_max_attempts": 1},
+            }
+        }
     return {"BACKEND": f"anymail.backends.{module}.EmailBackend", "OPTIONS": options}
 
 
@@ -463,6 +474,12 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 3)
 # Soft bounces in a row (no delivered mail between) that suppress an address.
 NEWSLETTER_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTER_SOFT_BOUNCE_LIMIT", 3)
+# A mailbox that unsubscribes whoever writes to it (e.g.
+# unsubscribe@careerhub.example), offered after the https link in
+# List-Unsubscribe as mailto:unsubscribe+TOKEN@...: the mail service must hand
+# its mail (sub-addresses included) to the inbound webhook,
+# /newsletter/esp/<service>/inbound/. Empty: the https link only.
+NEWSLETTER_UNSUBSCRIBE_MAILBOX = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILBOX", "")
 NEWSLETTER_RETRY_DELAY = env_int("NEWSLETTER_RETRY_DELAY", 600)
 NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
 # Senders per sending process (threads, each with its own database and mail

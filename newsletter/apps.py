@@ -24,13 +24,15 @@ class NewsletterConfig(AppConfig):
 
         signals.connect()
         try:
-            from anymail.signals import tracking
+            from anymail.signals import inbound, tracking
         except ImportError:  # without the esp extra: no mail service webhooks
             pass
         else:
             from .bounces import on_tracking_event
+            from .inbound import on_inbound_mail
 
             tracking.connect(on_tracking_event, dispatch_uid="newsletter-bounces")
+            inbound.connect(on_inbound_mail, dispatch_uid="newsletter-unsubscribe")
         post_migrate.connect(
             start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
         )

@@ -76,35 +76,54 @@ class VerbatimHeader(str):
         return policy.linesep.join(lines) + policy.linesep
 
 
-def list_unsubscribe(unsubscribe_url: str) -> str:
-    """The List-Unsubscribe value: the one-click https link, in angle brackets."""
-    return f"<{unsubscribe_url}>"
+def list_unsubscribe(unsubscribe_url: str, token: str) -> str:
+    """The List-Unsubscribe value: the one-click https link, in angle brackets,
+    then the unsubscribe address when there is one (RFC 2369 order: the mail
+    program takes the first it can use)."""
+    mailto = unsubscribe_mailto(token)
+    if mailto is None:
+        return f"<{unsubscribe_url}>"
+    return f"<{unsubscribe_url}>, <{mailto}>"
 
 
-def newsletter_headers(unsubscribe_url: str) -> dict[str, str]:
+def unsubscribe_mailto(token: str) -> str | None:
+    """``mailto:`` the unsubscribe mailbox, the subscriber's token in both the
+    sub-address and the subject (a server may change the address's case), or
+    None without NEWSLETTER_UNSUBSCRIBE_MAILBOX (see newsletter/inbound.py)."""
+    mailbox = settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX
+    if not mailbox or not tokens.UNSUBSCRIBE_TOKEN.fullmatch(token):
+        return None
+    local, _, domain = mailbox.rpartition("@")
+    if len(f"{local}+{token}") > 64:  # RFC 5321's limit for the local part
+        return None
+    return f"mailto:{local}+{token}@{domain}?subject=unsubscribe%20{token}"
+
+
+def newsletter_headers(unsubscribe_url: str, token: str) -> dict[str, str]:
     """The headers every newsletter mail carries (RFC 2369, RFC 8058)."""
     return {
         "Message-ID": message_id(),
         "List-Unsubscribe": VerbatimHeader(
-            "List-Unsubscribe", list_unsubscribe(unsubscribe_url)
+            "List-Unsubscribe", list_unsubscribe(unsubscribe_url, token)
         ),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
 
 def newsletter_message(
-    *, subject: str, text: str, html: str, to: str, unsubscribe_url: str
+    *, subject: str, text: str, html: str, to: str, unsubscribe_url: str, token: str
 ) -> EmailMultiAlternatives:
     """A newsletter mail with the unsubscribe headers RFC 8058 asks for.
 
     ``text`` and ``html`` may contain UNSUBSCRIBE_PLACEHOLDER, replaced here by
-    the subscriber's visible unsubscribe link.
+    the subscriber's visible unsubscribe link; ``token`` is the subscriber's
+    unsubscribe token (for the mailto in List-Unsubscribe).
     """
     message = EmailMultiAlternatives(
         subject=one_line(subject),
         body=text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
         to=[to],
-        headers=newsletter_headers(unsubscribe_url),
+        headers=newsletter_headers(unsubscribe_url, token),
     )
     message.attach_alternative(
         html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url), "text/html"
@@ -138,6 +157,7 @@ def confirmation_message(
         html=render_to_string("newsletter/email/confirmation.html", context),
         to=subscriber.email,
         unsubscribe_url=absolute_url(subscriber.get_unsubscribe_path()),
+        token=subscriber.token,
     )
 
 
@@ -174,6 +194,7 @@ def digest_message(
         html=html,
         to=subscriber.email,
         unsubscribe_url=absolute_url(subscriber.get_unsubscribe_path()),
+        token=subscriber.token,
     )
 
 
@@ -221,6 +242,7 @@ class DigestMail:
             html=self.html,
             to=recipient.email,
             unsubscribe_url=self.unsubscribe_url(recipient),
+            token=recipient.token,
         )
 
     def as_bytes(self, recipient: Recipient, *, address: str) -> bytes:
@@ -233,7 +255,7 @@ class DigestMail:
             f"Date: {format_datetime(timezone.now())}\r\n"
             f"Message-ID: {message_id()}\r\n"
         ).encode("ascii") + VerbatimHeader(
-            "List-Unsubscribe", list_unsubscribe(url)
+            "List-Unsubscribe", list_unsubscribe(url, recipient.token)
         ).fold(policy=email.policy.SMTP).encode("ascii")
         return headers + self._skeleton.replace(
             self._text_marker, _quoted_printable(self.text, url)
@@ -247,6 +269,7 @@ class DigestMail:
             html="html",
             to="skeleton@example.invalid",
             unsubscribe_url="https://example.invalid/",
+            token="",
         ).message(policy=email.policy.SMTP)
         for name in ("To", "Date", "Message-ID", "List-Unsubscribe"):
             del message[name]

@@ -60,6 +60,7 @@ class Subscriber(models.Model):
         ONE_CLICK = "one-click", "One-click (mail program)"
         PAGE = "page", "Unsubscribe page"
         ADMIN = "admin", "Editor in the admin"
+        MAIL = "mail", "Mail to the unsubscribe address"
 
     email = models.EmailField(
         max_length=254,

@@ -52,8 +52,17 @@ try:  # optional (the esp extra): mail services' HTTP APIs
 except ImportError:  # pragma: no cover
     AnymailError = None
 
-# Amazon SES (boto3) errors that say the service answered, or was never reached.
-BOTO_NOT_SENT = {"ClientError", "EndpointConnectionError"}
+try:  # Amazon SES (boto3): errors that say the service answered (ClientError,
+    # whose subclasses name SES's error, e.g. MessageRejected), or was never reached.
+    from botocore.exceptions import (
+        ClientError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+    )
+
+    BOTO_NOT_SENT = (ClientError, ConnectTimeoutError, EndpointConnectionError)
+except ImportError:  # pragma: no cover
+    BOTO_NOT_SENT = ()
 
 
 def failure_kind(error: BaseException) -> Failure:
@@ -85,7 +94,7 @@ def _never_sent(error: BaseException) -> bool:
             getattr(link, "reason", None), NewConnectionError
         ):
             return True
-        if type(link).__name__ in BOTO_NOT_SENT:
+        if isinstance(link, BOTO_NOT_SENT):
             return True
         link = link.__cause__ or link.__context__
     return False

@@ -1,8 +1,11 @@
-"""anymail's tracking webhooks, one per mail service, under /newsletter/esp/.
+"""anymail's webhooks, one per mail service, under /newsletter/esp/: tracking
+(bounces and complaints, bounces.py) and inbound (mail to the unsubscribe
+mailbox, inbound.py).
 
 anymail accepts webhook posts without authentication (with a warning) when no
 WEBHOOK_SECRET is set; here they do not exist until it is (404), so a site
-without the secret cannot be fed false bounces.
+without the secret cannot be fed false bounces. The inbound ones also need
+NEWSLETTER_UNSUBSCRIBE_MAILBOX.
 """
 
 import logging
@@ -25,16 +28,26 @@ except ImportError:  # without the esp extra: no webhooks
     anymail_urlpatterns = []
 
 
-def require_webhook_secret(view):
+def require_webhook_secret(view, *, setting: str = ""):
+    """Serve ``view`` only with the webhook secret (and ``setting``, if named)."""
     allowed = [method.upper() for method in view.view_class.http_method_names]
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        secret = getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET")
+        missing = [
+            name
+            for name, value in [
+                ("ANYMAIL_WEBHOOK_SECRET", secret),
+                (setting, getattr(settings, setting) if setting else True),
+            ]
+            if not value
+        ]
+        if missing:
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             return HttpResponseNotFound(
-                "Webhooks are off: set ANYMAIL_WEBHOOK_SECRET.",
+                f"Webhooks are off: set {' and '.join(missing)}.",
                 content_type="text/plain",
             )
         try:
@@ -48,13 +61,17 @@ def require_webhook_secret(view):
     return guarded
 
 
+# Which of anymail's webhooks are served, and the setting each also needs.
+SERVED = {"tracking": "", "inbound": "NEWSLETTER_UNSUBSCRIBE_MAILBOX"}
+
 urlpatterns = [
     URLPattern(
         pattern.pattern,
-        require_webhook_secret(pattern.callback),
+        require_webhook_secret(pattern.callback, setting=SERVED[kind]),
         pattern.default_args,
         pattern.name,
     )
     for pattern in anymail_urlpatterns
-    if "tracking" in str(pattern.pattern)
+    for kind in SERVED
+    if f"/{kind}" in str(pattern.pattern)
 ]

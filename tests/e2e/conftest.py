@@ -12,7 +12,6 @@ import io
 import itertools
 import os
 import shutil
-import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from tests.e2e.helpers import (
     screenshot,
     slugify,
 )
+from tests.npm import npm_package
 
 # Playwright's sync API runs an event loop in the test thread; without this the
 # ORM, used by fixtures in that thread, raises SynchronousOnlyOperation.
@@ -210,17 +210,5 @@ def newsletter_outbox(settings, live_server, mailoutbox):
 @pytest.fixture(scope="session")
 def axe_js() -> Path:
     """axe-core from the npm registry, installed once into a git-ignored folder."""
-    if not AXE_JS.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            message = "npm not found: install Node.js (apt-get install npm) for axe"
-            if IN_CI:
-                pytest.fail(message)
-            pytest.skip(message)
-        subprocess.run(
-            [npm, "install", "--prefix", str(AXE_DIR), "axe-core@4"]
-            + ["--no-audit", "--no-fund", "--loglevel=error"],
-            check=True,
-            timeout=300,
-        )
+    npm_package("axe-core@4", AXE_DIR)
     return AXE_JS

@@ -14,6 +14,8 @@ from django.urls.resolvers import RoutePattern
 
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>(?:[^()]|\([^()]*\))*\)")
+# An optional unnamed group, e.g. anymail's ^mailgun/inbound(_mime)?/$: left out.
+_REGEX_OPTIONAL = re.compile(r"\((?!\?)[^()]*\)\?")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def _split(pattern) -> list:
         text, param = str(pattern), _ROUTE_PARAM
     else:
         text, param = (
-            str(pattern).lstrip("^").rstrip("$").replace("\\", ""),
+            _REGEX_OPTIONAL.sub("", str(pattern).lstrip("^").rstrip("$")).replace(
+                "\\", ""
+            ),
             (_REGEX_PARAM),
         )
     parts, position = [], 0

@@ -20,6 +20,7 @@ def _newsletter_settings(settings):
     settings.NEWSLETTER_CLAIM_TIMEOUT = 60
     settings.NEWSLETTER_SENDER_THREADS = 1  # one sender unless a test says more
     settings.TIME_ZONE = "Europe/London"
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = ""  # List-Unsubscribe: https only
     cache.clear()
     yield
     cache.clear()

@@ -57,7 +57,16 @@ TIMEOUT = 0.5
             "ses://?region=eu-west-1",
             {
                 "BACKEND": "anymail.backends.amazon_ses.EmailBackend",
-                "OPTIONS": {"session_params": {"region_name": "eu-west-1"}},
+                "OPTIONS": {
+                    "session_params": {"region_name": "eu-west-1"},
+                    "client_params": {
+                        "config": {
+                            "connect_timeout": 10.0,
+                            "read_timeout": 10.0,
+                            "retries": {"total_max_attempts": 1},
+                        }
+                    },
+                },
             },
         ),
     ],

@@ -4,6 +4,8 @@ server received, by parsers that know nothing of how they were written."""
 import email
 import email.policy
 import json
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +22,7 @@ from newsletter.emails import DigestMail, Recipient, VerbatimHeader
 from newsletter.models import Edition, Subscriber
 from newsletter.subscribers import subscriber_send_confirmation
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
+from tests.npm import need, npm_package
 
 pytestmark = pytest.mark.django_db
 
@@ -174,46 +177,156 @@ def test_a_header_with_a_line_break_is_refused():
         VerbatimHeader("List-Unsubscribe", "<https://a.example/>\r\nBcc: x@y.example")
 
 
+# npm's mailparser, a parser that shares nothing with Python's: what it makes of
+# each custom header of one mail (read from standard input), as JSON.
 MAILPARSER_SCRIPT = """
 const {simpleParser} = require('mailparser');
-let raw = '';
-process.stdin.on('data', c => raw += c);
+const chunks = [];
+process.stdin.on('data', c => chunks.push(c));
 process.stdin.on('end', async () => {
-  const mail = await simpleParser(raw);
-  process.stdout.write(JSON.stringify(mail.headers.get('list').unsubscribe));
+  const mail = await simpleParser(Buffer.concat(chunks));
+  process.stdout.write(JSON.stringify({
+    list: mail.headers.get('list') || null,
+    messageId: mail.messageId || null,
+  }));
 });
 """
+MAILPARSER_DIR = Path(__file__).parent / ".mailparser"
 
 
-def mailparser_dir() -> Path | None:
-    """Where npm's mailparser is installed (NODE_PATH), if node has it."""
+@pytest.fixture(scope="session")
+def mailparser():
+    """Runs npm's mailparser (installed on first use) on raw mail bytes."""
     node = shutil.which("node")
     if node is None:
-        return None
-    found = subprocess.run(
-        [node, "-e", "console.log(require.resolve('mailparser'))"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return Path(found.stdout.strip()) if found.returncode == 0 else None
+        need("node", "apt-get install npm (it brings Node.js) for npm's mailparser")
+    modules = npm_package("mailparser@3", MAILPARSER_DIR).parent
+
+    def parse(raw: bytes) -> dict:
+        result = subprocess.run(
+            [node, "-e", MAILPARSER_SCRIPT],
+            input=raw,
+            capture_output=True,
+            check=True,
+            timeout=60,
+            env={**os.environ, "NODE_PATH": str(modules)},
+        )
+        return json.loads(result.stdout)
+
+    return parse
 
 
-@pytest.mark.skipif(
-    mailparser_dir() is None,
-    reason="npm mailparser is not installed (npm install mailparser; NODE_PATH)",
-)
-def test_npm_mailparser_reads_the_unsubscribe_url(smtp, edition):
+def send_confirmation(edition) -> Subscriber:
+    subscriber = reader(status="pending")
+    assert subscriber_send_confirmation(subscriber=subscriber)
+    return subscriber
+
+
+def send_digest(edition) -> Subscriber:
     subscriber = reader()
     with time_machine.travel(NOW, tick=True):
-        delivery.edition_send(edition=edition)
+        assert delivery.edition_send(edition=edition).sent == 1
+    return subscriber
+
+
+def send_test(edition) -> Subscriber:
+    subscriber = reader("editor@careerhub.example")
+    editions.edition_send_test(edition=edition, to=subscriber.email)
+    return subscriber
+
+
+@pytest.mark.parametrize(
+    "send", [send_confirmation, send_digest, send_test], ids=lambda f: f.__name__
+)
+def test_npm_mailparser_reads_every_custom_header(smtp, edition, mailparser, send):
+    subscriber = send(edition)
     (raw,) = smtp.received
 
-    result = subprocess.run(
-        ["node", "-e", MAILPARSER_SCRIPT],
-        input=raw,
-        capture_output=True,
-        check=True,
-    )
+    headers = mailparser(raw)
 
-    assert json.loads(result.stdout)["url"] == unsubscribe_url(subscriber)
+    # mailparser reads the List-* headers into one "list" entry.
+    assert headers["list"] == {
+        "unsubscribe": {"url": unsubscribe_url(subscriber)},
+        "unsubscribe-post": {"name": "List-Unsubscribe=One-Click"},
+    }
+    assert headers["messageId"] == str(email.message_from_bytes(raw)["Message-ID"])
+    assert headers["messageId"].endswith("@careerhub.example>")
+
+
+# Short: the test tokens are longer than real ones (43 characters), and the
+# local part (bye+TOKEN) may have 64 at most.
+MAILBOX = "bye@careerhub.example"
+
+
+def unsubscribe_mailto(subscriber: Subscriber) -> str:
+    token = subscriber.token
+    return f"mailto:bye+{token}@careerhub.example?subject=unsubscribe%20{token}"
+
+
+def unfolded(value: str) -> str:
+    """RFC 5322 unfolding (compat32 keeps the folds in the value)."""
+    return re.sub(r"\r?\n(?=[ \t])", "", value)
+
+
+def send_digest_through_email_message(edition) -> Subscriber:
+    """Other mail backends (an ESP's, the file one) get DigestMail.message()."""
+    subscriber = reader()
+    DigestMail(edition=edition).message(
+        Recipient(1, subscriber.email, subscriber.token)
+    ).send()
+    return subscriber
+
+
+MAIL_KINDS = [
+    send_confirmation,
+    send_digest,
+    send_digest_through_email_message,
+    send_test,
+]
+
+
+@pytest.mark.parametrize("send", MAIL_KINDS, ids=lambda f: f.__name__)
+def test_with_an_unsubscribe_mailbox_the_https_link_comes_first_then_mailto(
+    smtp, edition, settings, send
+):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = MAILBOX
+    subscriber = send(edition)
+    (raw,) = smtp.received
+
+    expected = f"<{unsubscribe_url(subscriber)}>, <{unsubscribe_mailto(subscriber)}>"
+    for name, policy in POLICIES.items():
+        parsed = email.message_from_bytes(raw, policy=policy)
+        assert unfolded(str(parsed["List-Unsubscribe"])) == expected, name
+        assert str(parsed["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+    for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        assert b"=?" not in line, line
+        assert len(line) <= 998
+
+
+@pytest.mark.parametrize("send", MAIL_KINDS, ids=lambda f: f.__name__)
+def test_npm_mailparser_reads_the_https_link_and_the_mailto(
+    smtp, edition, settings, mailparser, send
+):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = MAILBOX
+    subscriber = send(edition)
+    (raw,) = smtp.received
+
+    headers = mailparser(raw)
+
+    assert headers["list"]["unsubscribe"] == {
+        "url": unsubscribe_url(subscriber),
+        # mailparser gives the mailto without its scheme
+        "mail": unsubscribe_mailto(subscriber).removeprefix("mailto:"),
+    }
+
+
+def test_a_token_too_long_for_an_address_gets_the_https_link_only(smtp, settings):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX = (
+        "a-rather-long-unsubscribe-mailbox@careerhub.example"
+    )
+    subscriber = SubscriberFactory(status="pending", token="t" * 40)
+
+    subscriber_send_confirmation(subscriber=subscriber)
+
+    (raw,) = smtp.received
+    assert_headers_read_back(raw, unsubscribe_url(subscriber))

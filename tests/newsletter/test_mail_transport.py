@@ -14,6 +14,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
+from careerhub.settings import mailer_from_url
 from newsletter.checks import check_lease_outlasts_a_mail, check_no_development_mailer
 from newsletter.models import Subscriber
 from newsletter.tasks import send_confirmation
@@ -184,6 +185,18 @@ def test_a_lease_shorter_than_three_mail_timeouts_is_refused(settings):
     settings.NEWSLETTER_CLAIM_TIMEOUT = 60
     (error,) = check_lease_outlasts_a_mail(None)
     assert error.id == "newsletter.E002"
+
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 90
+    assert check_lease_outlasts_a_mail(None) == []
+
+
+def test_the_lease_check_reads_the_amazon_ses_timeout(settings):
+    settings.MAILERS = {
+        "default": mailer_from_url("ses://?region=eu-west-1&timeout=30")
+    }
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 60
+    (error,) = check_lease_outlasts_a_mail(None)
+    assert "(30.0 s)" in error.msg
 
     settings.NEWSLETTER_CLAIM_TIMEOUT = 90
     assert check_lease_outlasts_a_mail(None) == []
