@@ -1,15 +1,26 @@
 import csv
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import Max, Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.formats import date_format
 from django.views.decorators.csp import csp_override
 
-from . import editions, emails, subscribers
+from articles.models import Article, ArticleQuerySet
+
+from . import editions, emails, reports, subscribers
 from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
 
 CSV_COLUMNS = [
@@ -32,6 +43,10 @@ PREVIEW_CSP = {
     "form-action": [CSP.NONE],
     "base-uri": [CSP.NONE],
 }
+
+
+# The largest id the database's integer column holds: bigger ones are not found.
+MAX_ID = 2**31 - 1
 
 
 class _Echo:
@@ -168,14 +183,43 @@ class SubscriberAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unsubscribed {changed} subscriber(s).")
 
 
+def _local(moment) -> str:
+    """A moment in the site's time zone, as the confirmation pages say it."""
+    local = timezone.localtime(moment)
+    when = date_format(local, "l j F Y, H:i")
+    return f"{when} {local.tzname()} ({settings.TIME_ZONE})"
+
+
+class EditionArticleForm(forms.ModelForm):
+    """One article of an edition: picked by title; a blank position adds it
+    at the end."""
+
+    class Meta:
+        model = EditionArticle
+        fields = ["position", "article"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].widget.attrs["min"] = 0
+        if self.instance.article_id:
+            # An article no longer live stays choosable in its own row, so the
+            # edition can still be saved; the mail leaves it out.
+            self.fields["article"].queryset = Article.objects.filter(
+                ArticleQuerySet.live_q() | Q(pk=self.instance.article_id)
+            )
+
+
 class EditionArticleInline(admin.TabularInline):
     model = EditionArticle
+    form = EditionArticleForm
+    template = "admin/newsletter/edition/articles_inline.html"
     fields = ["position", "article"]
-    raw_id_fields = ["article"]
+    autocomplete_fields = ["article"]
     ordering = ["position", "pk"]
     extra = 0
     verbose_name = "article"
-    verbose_name_plural = "articles (lower position first; tick Delete to drop one)"
+    verbose_name_plural = "articles"
 
     def _editable(self, obj):
         return obj is None or obj.is_editable
@@ -190,17 +234,25 @@ class EditionArticleInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+SEND_NOW_BUTTON = "_send_now"
+SEND_TEST_BUTTON = "_send_test"
+ADD_WEEK_BUTTON = "_add_week"
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    change_form_template = "admin/newsletter/edition/change_form.html"
     list_display = [
         "subject",
         "status",
-        "scheduled_for",
-        "started_at",
+        "when",
         "recipients",
         "sent",
         "failed",
         "skipped",
+        "bounced",
+        "complained",
+        "unsubscribed",
     ]
     list_filter = ["status"]
     search_fields = ["subject"]
@@ -216,6 +268,7 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "outcome_counts",
     ]
     readonly_fields = [
         "status",
@@ -224,15 +277,51 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "outcome_counts",
     ]
+
+    class Media:
+        css = {"all": ["css/newsletter-admin.css"]}
+        # Names the title pickers after their (visually hidden) labels.
+        js = ["js/admin-a11y.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_delivery_counts()
+
+    def get_object(self, request, object_id, from_field=None):
+        try:
+            if not 0 < int(object_id) <= MAX_ID:
+                return None  # too big for the database: simply not found
+        except (TypeError, ValueError):
+            return None
+        return super().get_object(request, object_id, from_field)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             return self.fields  # sending started: the mail must stay as sent
         return self.readonly_fields
+
+    def get_view_on_site_url(self, obj=None):
+        # Only editions in the public archive have a page to show.
+        if obj is None or not Edition.objects.archived().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
+    # -- The edition list --------------------------------------------------
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # Two queries for the whole page, whatever its number of editions.
+        shown = list(changelist.result_list)
+        outcomes = reports.edition_outcomes([e for e in shown if not e.is_editable])
+        for edition in shown:
+            edition.outcome = outcomes.get(edition.pk)
+        return changelist
+
+    @admin.display(description="sent or scheduled for", ordering="scheduled_for")
+    def when(self, obj):
+        moment = obj.started_at or obj.scheduled_for
+        return date_format(timezone.localtime(moment), "j M Y, H:i") if moment else "–"
 
     @admin.display(description="recipients", ordering="recipient_count")
     def recipients(self, obj):
@@ -250,6 +339,22 @@ class EditionAdmin(admin.ModelAdmin):
     def skipped(self, obj):
         return obj.skipped_count
 
+    def _outcome(self, obj, name):
+        outcome = getattr(obj, "outcome", None)
+        return getattr(outcome, name) if outcome else "–"
+
+    @admin.display(description="bounced")
+    def bounced(self, obj):
+        return self._outcome(obj, "bounced")
+
+    @admin.display(description="complained")
+    def complained(self, obj):
+        return self._outcome(obj, "complained")
+
+    @admin.display(description="unsubscribed after it")
+    def unsubscribed(self, obj):
+        return self._outcome(obj, "unsubscribed")
+
     @admin.display(description="deliveries")
     def delivery_counts(self, obj):
         if obj is None or obj.pk is None or obj.is_editable:
@@ -263,6 +368,47 @@ class EditionAdmin(admin.ModelAdmin):
         if to_go:
             counts += f" ({to_go} still to send, or failed and to be retried)"
         return counts
+
+    @admin.display(description="after it went out")
+    def outcome_counts(self, obj):
+        if obj is None or obj.pk is None or obj.is_editable:
+            return "Counted once sending starts."
+        outcome = reports.edition_outcomes([obj])[obj.pk]
+        return (
+            f"{outcome.bounced} bounced, {outcome.complained} complained, "
+            f"{outcome.unsubscribed} unsubscribed after it (before the next "
+            "edition reached them)"
+        )
+
+    # -- The change form ---------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        edition = context.get("original")
+        may_change = bool(context.get("has_change_permission")) or add
+        context["sending"] = {
+            "line": self._state_line(edition),
+            "archive_url": self.get_view_on_site_url(edition) if edition else None,
+            "editable": edition is None or edition.is_editable,
+            "may_change": may_change,
+            "week": self._week(edition),
+        }
+        return super().render_change_form(request, context, add, change, **kw)
+
+    def _week(self, edition) -> str:
+        start, end = editions.edition_week(edition=edition or Edition())
+        return f"{_local(start)} to {_local(end)}"
+
+    def _state_line(self, edition) -> str:
+        if edition is None or edition.pk is None:
+            return "Not saved yet."
+        Status = Edition.Status
+        if edition.status == Status.SCHEDULED and edition.scheduled_for:
+            return f"Scheduled for {_local(edition.scheduled_for)}."
+        if edition.status == Status.SENDING:
+            return f"Sending since {_local(edition.started_at)}."
+        if edition.status == Status.SENT:
+            return f"Sent on {_local(edition.started_at)}."
+        return "Draft: not scheduled, nobody gets it yet."
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -278,6 +424,69 @@ class EditionAdmin(admin.ModelAdmin):
             scheduled_for=obj.scheduled_for,
         ):
             raise PermissionDenied("This edition started sending; it can't change.")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EditionArticle:
+            return super().save_formset(request, form, formset, change)
+        entries = formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            entry.delete()
+        kept = form.instance.edition_articles.exclude(
+            pk__in=[entry.pk for entry in entries if entry.pk]
+        )
+        last = max(
+            [entry.position or 0 for entry in entries]
+            + [kept.aggregate(last=Max("position"))["last"] or 0]
+        )
+        for entry in entries:
+            if entry.position is None:  # left blank: after the others
+                last += 1
+                entry.position = last
+            entry.save()
+        formset.save_m2m()
+
+    def _after_save(self, request, edition, response):
+        """The buttons that save first, then act on what was saved."""
+        if SEND_NOW_BUTTON in request.POST:
+            return HttpResponseRedirect(
+                reverse("admin:newsletter_edition_send_now", args=[edition.pk])
+            )
+        if SEND_TEST_BUTTON in request.POST:
+            self._send_test(request, edition)
+            return self._back(edition)
+        if ADD_WEEK_BUTTON in request.POST:
+            self._add_week(request, edition)
+            return self._back(edition)
+        return response
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._after_save(request, obj, response)
+
+    def _add_week(self, request, edition):
+        added = editions.edition_add_week_articles(edition=edition)
+        start, end = editions.edition_week(edition=edition)
+        week = f"{_local(start)} to {_local(end)}"
+        if not added:
+            self.message_user(
+                request,
+                f"No articles to add: every live article published from {week} "
+                "is in the edition already (or there is none).",
+                messages.WARNING,
+            )
+            return
+        titles = ", ".join(f"“{article}”" for article in added)
+        self.message_user(
+            request,
+            f"Added {len(added)} article(s) published from {week}, at the end: "
+            f"{titles}.",
+            messages.SUCCESS,
+        )
+
+    # -- Own pages ---------------------------------------------------------
 
     def get_urls(self):
         own = [
@@ -300,7 +509,9 @@ class EditionAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def _edition_or_403(self, request, pk, *, change: bool) -> Edition:
-        edition = get_object_or_404(Edition, pk=pk)
+        edition = self.get_object(request, str(pk))
+        if edition is None:
+            raise Http404("No such edition.")
         allowed = (
             self.has_change_permission(request, edition)
             if change
@@ -324,6 +535,7 @@ class EditionAdmin(admin.ModelAdmin):
         return HttpResponse(html)
 
     def send_test_view(self, request, pk):
+        """A test of the edition as saved (the form's button saves first)."""
         edition = self._edition_or_403(request, pk, change=True)
         if request.method != "POST":
             return self._back(edition)
@@ -331,10 +543,40 @@ class EditionAdmin(admin.ModelAdmin):
         return self._back(edition)
 
     def send_now_view(self, request, pk):
+        """GET: who gets the edition and when, in words. POST: send it."""
         edition = self._edition_or_403(request, pk, change=True)
+        if not edition.is_editable:
+            self.message_user(
+                request,
+                f"“{edition}” has already been sent or is being sent; it can't "
+                "be sent again.",
+                messages.WARNING,
+            )
+            return self._back(edition)
         if request.method == "POST":
             self._send_now(request, [edition])
-        return self._back(edition)
+            return self._back(edition)
+        now = timezone.now()
+        recipients = Subscriber.objects.confirmed().count()
+        articles = edition.live_articles().count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Send “{edition}” now?",
+            "subtitle": str(edition),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": edition,
+            "recipients": recipients,
+            "articles": articles,
+            "when": _local(now),
+            "scheduled_for": _local(edition.scheduled_for)
+            if edition.status == Edition.Status.SCHEDULED and edition.scheduled_for
+            else "",
+            "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
+        }
+        return TemplateResponse(
+            request, "admin/newsletter/edition/send_confirm.html", context
+        )
 
     def _send_test(self, request, edition):
         if not request.user.email:
