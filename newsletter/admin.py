@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from articles.models import Article, ArticleQuerySet
@@ -45,6 +46,8 @@ PREVIEW_CSP = {
 }
 
 
+# Editions listed on a subscriber's page: one a week, so about half a year.
+HISTORY_LENGTH = 26
 # The largest id the database's integer column holds: bigger ones are not found.
 MAX_ID = 2**31 - 1
 
@@ -117,11 +120,40 @@ class SubscriberAdmin(admin.ModelAdmin):
         "suppression_reason",
         "suppression_source",
         "soft_bounces",
+        "editions_received",
     ]
     fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=f"latest {HISTORY_LENGTH} editions")
+    def editions_received(self, subscriber):
+        """What was mailed to them, newest first (their bounces are below)."""
+        deliveries = subscriber.deliveries.select_related("edition").order_by(
+            "-edition__started_at", "-pk"
+        )[:HISTORY_LENGTH]
+        if not deliveries:
+            return "No edition was mailed to this address."
+        return format_html(
+            '<ul class="subscriber-history">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {}{}</li>',
+                (
+                    (
+                        reverse(
+                            "admin:newsletter_edition_change",
+                            args=[delivery.edition_id],
+                        ),
+                        delivery.edition,
+                        delivery.get_status_display().lower(),
+                        f" on {_local(delivery.sent_at)}" if delivery.sent_at else "",
+                    )
+                    for delivery in deliveries
+                ),
+            ),
+        )
 
     def changelist_view(self, request, extra_context=None):
         counts = Subscriber.objects.counts_by_status()
@@ -208,6 +240,14 @@ class EditionArticleForm(forms.ModelForm):
             self.fields["article"].queryset = Article.objects.filter(
                 ArticleQuerySet.live_q() | Q(pk=self.instance.article_id)
             )
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        if self.instance.pk and "article" not in self.changed_data:
+            # Kept as it was: the form field checked it above; the model's
+            # check would refuse an article that is no longer live.
+            excluded.add("article")
+        return excluded
 
 
 class EditionArticleInline(admin.TabularInline):
@@ -384,10 +424,11 @@ class EditionAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, **kw):
         edition = context.get("original")
-        may_change = bool(context.get("has_change_permission")) or add
+        may_change = self.has_change_permission(request, edition)
+        public = edition is not None and self.get_view_on_site_url(edition)
         context["sending"] = {
             "line": self._state_line(edition),
-            "archive_url": self.get_view_on_site_url(edition) if edition else None,
+            "archive_url": edition.get_absolute_url() if public else None,
             "editable": edition is None or edition.is_editable,
             "may_change": may_change,
             "week": self._week(edition),
