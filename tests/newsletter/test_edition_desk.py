@@ -432,8 +432,10 @@ def test_edition_list_shows_what_happened_after_each_edition(
         "unsubscribed": 1,
     }
     assert rows["Draft"].outcome is None
-    for header in ["Bounced", "Complained", "Unsubscribed after it"]:
-        assert f">{header}</a>" in response.text or f">{header}<" in response.text
+    for header in ["Sent", "Bounced", "Complained", "Unsub\u00adscribed after it"]:
+        assert f">{header}<" in response.text
+    assert '4 <span class="quiet">of 4</span>' not in response.text  # A: 6 of 6
+    assert '6 <span class="quiet">of 6</span>' in response.text
     detail = admin_client.get(change_url(b)).text
     assert "2 bounced, 0 complained, 1 unsubscribed after it" in detail
 
