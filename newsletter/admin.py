@@ -462,6 +462,13 @@ class EditionAdmin(admin.ModelAdmin):
             "may_change": may_change,
             "week": self._week(edition),
         }
+        if edition is not None and not edition.is_editable:
+            # Sending started: the form is read-only, nothing to save.
+            context.update(
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
         return super().render_change_form(request, context, add, change, **kw)
 
     def _week(self, edition) -> str:
@@ -692,9 +699,20 @@ class EditionAdmin(admin.ModelAdmin):
         for edition in queryset:
             self._send_test(request, edition)
 
-    @admin.action(description="Send now", permissions=["change"])
+    @admin.action(description="Send now (asks to confirm)", permissions=["change"])
     def send_now(self, request, queryset):
-        self._send_now(request, list(queryset))
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request,
+                "Choose one edition to send: its confirmation says how many "
+                "subscribers it goes to.",
+                messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:newsletter_edition_send_now", args=[chosen[0].pk])
+        )
 
     @admin.action(description="Unschedule (back to draft)", permissions=["change"])
     def unschedule(self, request, queryset):
