@@ -20,6 +20,7 @@ from tests.factories import (
     ScheduledArticleFactory,
     SubscriberFactory,
     UserFactory,
+    WriterFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,16 @@ def test_send_now_needs_the_change_permission(client, db_tasks):
     client.logout()
     anonymous = client.post(send_now_url(edition))
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert db_tasks.rows(send_edition) == []
+
+
+def test_a_writer_cannot_send_or_change_editions(client, db_tasks):
+    edition = EditionFactory()
+    client.force_login(WriterFactory())
+
+    assert client.get(send_now_url(edition)).status_code == 403
+    assert client.post(send_now_url(edition)).status_code == 403
+    assert client.post(change_url(edition), form_data(edition)).status_code == 403
     assert db_tasks.rows(send_edition) == []
 
 
