@@ -1,15 +1,27 @@
 import csv
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import Max, Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
-from . import editions, emails, subscribers
+from articles.models import Article, ArticleQuerySet
+
+from . import editions, emails, reports, subscribers
 from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
 
 CSV_COLUMNS = [
@@ -32,6 +44,12 @@ PREVIEW_CSP = {
     "form-action": [CSP.NONE],
     "base-uri": [CSP.NONE],
 }
+
+
+# Editions listed on a subscriber's page: one a week, so about half a year.
+HISTORY_LENGTH = 26
+# The largest id the database's integer column holds: bigger ones are not found.
+MAX_ID = 2**31 - 1
 
 
 class _Echo:
@@ -65,13 +83,14 @@ class MailEventInline(admin.TabularInline):
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     inlines = [MailEventInline]
+    # The sign-up page is on each subscriber's page and in the CSV export:
+    # without it the list fits 1280 px beside the menu and the filters.
     list_display = [
         "email",
         "status",
         "signed_up_at",
         "confirmed_at",
         "unsubscribed_at",
-        "source",
     ]
     list_filter = [
         "status",
@@ -102,11 +121,43 @@ class SubscriberAdmin(admin.ModelAdmin):
         "suppression_reason",
         "suppression_source",
         "soft_bounces",
+        "editions_received",
     ]
     fields = readonly_fields
 
+    class Media:
+        css = {"all": ["css/newsletter-admin.css"]}
+
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=f"latest {HISTORY_LENGTH} editions")
+    def editions_received(self, subscriber):
+        """What was mailed to them, newest first (their bounces are below)."""
+        deliveries = subscriber.deliveries.select_related("edition").order_by(
+            "-edition__started_at", "-pk"
+        )[:HISTORY_LENGTH]
+        if not deliveries:
+            return "No edition was mailed to this address."
+        return format_html(
+            '<ul class="subscriber-history">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {}{}</li>',
+                (
+                    (
+                        reverse(
+                            "admin:newsletter_edition_change",
+                            args=[delivery.edition_id],
+                        ),
+                        delivery.edition,
+                        delivery.get_status_display().lower(),
+                        f" on {_local(delivery.sent_at)}" if delivery.sent_at else "",
+                    )
+                    for delivery in deliveries
+                ),
+            ),
+        )
 
     def changelist_view(self, request, extra_context=None):
         counts = Subscriber.objects.counts_by_status()
@@ -168,14 +219,62 @@ class SubscriberAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unsubscribed {changed} subscriber(s).")
 
 
+def _local(moment) -> str:
+    """A moment in the site's time zone, as the confirmation pages say it."""
+    local = timezone.localtime(moment)
+    when = date_format(local, "l j F Y, H:i")
+    return f"{when} {local.tzname()} ({settings.TIME_ZONE})"
+
+
+class EditionArticleForm(forms.ModelForm):
+    """One article of an edition: picked by title; a blank position adds it
+    at the end."""
+
+    class Meta:
+        model = EditionArticle
+        fields = ["position", "article"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].widget.attrs["min"] = 0
+        if self.instance.pk is None:
+            self.initial.pop("position", None)  # blank: goes last
+            self.fields["position"].initial = None
+        if self.instance.article_id:
+            # An article no longer live stays choosable in its own row, so the
+            # edition can still be saved; the mail leaves it out.
+            self.fields["article"].queryset = Article.objects.filter(
+                ArticleQuerySet.live_q() | Q(pk=self.instance.article_id)
+            )
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        if self.instance.pk and "article" not in self.changed_data:
+            # Kept as it was: the form field checked it above; the model's
+            # check would refuse an article that is no longer live.
+            excluded.add("article")
+        return excluded
+
+
 class EditionArticleInline(admin.TabularInline):
     model = EditionArticle
+    form = EditionArticleForm
+    template = "admin/newsletter/edition/articles_inline.html"
     fields = ["position", "article"]
-    raw_id_fields = ["article"]
+    autocomplete_fields = ["article"]
     ordering = ["position", "pk"]
     extra = 0
     verbose_name = "article"
-    verbose_name_plural = "articles (lower position first; tick Delete to drop one)"
+    verbose_name_plural = "articles"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "article":
+            # Articles are picked by title here, not edited in pop-ups.
+            for link in ["add", "change", "delete", "view"]:
+                setattr(field.widget, f"can_{link}_related", False)
+        return field
 
     def _editable(self, obj):
         return obj is None or obj.is_editable
@@ -190,18 +289,16 @@ class EditionArticleInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+SEND_NOW_BUTTON = "_send_now"
+SEND_TEST_BUTTON = "_send_test"
+ADD_WEEK_BUTTON = "_add_week"
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = [
-        "subject",
-        "status",
-        "scheduled_for",
-        "started_at",
-        "recipients",
-        "sent",
-        "failed",
-        "skipped",
-    ]
+    change_form_template = "admin/newsletter/edition/change_form.html"
+    # Short columns, so the list fits 1280 px beside the menu and the filter.
+    list_display = ["subject", "state", "sent", "bounced", "complained", "unsubscribed"]
     list_filter = ["status"]
     search_fields = ["subject"]
     inlines = [EditionArticleInline]
@@ -216,6 +313,7 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "outcome_counts",
     ]
     readonly_fields = [
         "status",
@@ -224,31 +322,107 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "outcome_counts",
     ]
+
+    class Media:
+        css = {"all": ["css/newsletter-admin.css"]}
+        # Names the title pickers after their (visually hidden) labels.
+        js = ["js/admin-a11y.js", "js/newsletter-admin.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_delivery_counts()
+
+    def get_object(self, request, object_id, from_field=None):
+        try:
+            if not 0 < int(object_id) <= MAX_ID:
+                return None  # too big for the database: simply not found
+        except (TypeError, ValueError):
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def get_fieldsets(self, request, obj=None):
+        sending = [field for field in self.fields if field in self.readonly_fields]
+        return [
+            (None, {"fields": ["subject", "intro", "scheduled_for"]}),
+            (
+                "Period and deliveries",
+                {
+                    "fields": sending,
+                    # Nothing to read there before sending starts.
+                    "classes": ["collapse"] if obj is None or obj.is_editable else [],
+                },
+            ),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             return self.fields  # sending started: the mail must stay as sent
         return self.readonly_fields
 
-    @admin.display(description="recipients", ordering="recipient_count")
-    def recipients(self, obj):
-        return obj.recipient_count
+    def get_view_on_site_url(self, obj=None):
+        # Only editions in the public archive have a page to show.
+        if obj is None or not Edition.objects.archived().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
+    # -- The edition list --------------------------------------------------
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # Two queries for the whole page, whatever its number of editions.
+        shown = list(changelist.result_list)
+        outcomes = reports.edition_outcomes([e for e in shown if not e.is_editable])
+        for edition in shown:
+            edition.outcome = outcomes.get(edition.pk)
+        return changelist
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj):
+        moment = obj.started_at or obj.scheduled_for
+        if obj.status == Edition.Status.DRAFT or moment is None:
+            return obj.get_status_display()
+        when = date_format(timezone.localtime(moment), "j M Y, H:i")
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', obj.get_status_display(), when
+        )
 
     @admin.display(description="sent", ordering="sent_count")
     def sent(self, obj):
-        return obj.sent_count
+        if obj.is_editable:
+            return "–"
+        others = [
+            f"{count} {label}"
+            for count, label in [
+                (obj.failed_count, "failed"),
+                (obj.skipped_count, "skipped"),
+            ]
+            if count
+        ]
+        return format_html(
+            '{} <span class="quiet">of {}</span>{}',
+            obj.sent_count,
+            obj.recipient_count,
+            format_html('<br><span class="quiet">{}</span>', ", ".join(others))
+            if others
+            else "",
+        )
 
-    @admin.display(description="failed", ordering="failed_count")
-    def failed(self, obj):
-        return obj.failed_count
+    def _outcome(self, obj, name):
+        outcome = getattr(obj, "outcome", None)
+        return getattr(outcome, name) if outcome else "–"
 
-    @admin.display(description="skipped", ordering="skipped_count")
-    def skipped(self, obj):
-        return obj.skipped_count
+    @admin.display(description="bounced")
+    def bounced(self, obj):
+        return self._outcome(obj, "bounced")
+
+    @admin.display(description="complained")
+    def complained(self, obj):
+        return self._outcome(obj, "complained")
+
+    @admin.display(description="unsub\u00adscribed after it")
+    def unsubscribed(self, obj):
+        return self._outcome(obj, "unsubscribed")
 
     @admin.display(description="deliveries")
     def delivery_counts(self, obj):
@@ -264,6 +438,55 @@ class EditionAdmin(admin.ModelAdmin):
             counts += f" ({to_go} still to send, or failed and to be retried)"
         return counts
 
+    @admin.display(description="after it went out")
+    def outcome_counts(self, obj):
+        if obj is None or obj.pk is None or obj.is_editable:
+            return "Counted once sending starts."
+        outcome = reports.edition_outcomes([obj])[obj.pk]
+        return (
+            f"{outcome.bounced} bounced, {outcome.complained} complained, "
+            f"{outcome.unsubscribed} unsubscribed after it (before the next "
+            "edition reached them)"
+        )
+
+    # -- The change form ---------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        edition = context.get("original")
+        may_change = self.has_change_permission(request, edition)
+        public = edition is not None and self.get_view_on_site_url(edition)
+        context["sending"] = {
+            "line": self._state_line(edition),
+            "archive_url": edition.get_absolute_url() if public else None,
+            "editable": edition is None or edition.is_editable,
+            "may_change": may_change,
+            "week": self._week(edition),
+        }
+        if edition is not None and not edition.is_editable:
+            # Sending started: the form is read-only, nothing to save.
+            context.update(
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
+        return super().render_change_form(request, context, add, change, **kw)
+
+    def _week(self, edition) -> str:
+        start, end = editions.edition_week(edition=edition or Edition())
+        return f"{_local(start)} to {_local(end)}"
+
+    def _state_line(self, edition) -> str:
+        if edition is None or edition.pk is None:
+            return "Not saved yet."
+        Status = Edition.Status
+        if edition.status == Status.SCHEDULED and edition.scheduled_for:
+            return f"Scheduled for {_local(edition.scheduled_for)}."
+        if edition.status == Status.SENDING:
+            return f"Sending since {_local(edition.started_at)}."
+        if edition.status == Status.SENT:
+            return f"Sent on {_local(edition.started_at)}."
+        return "Draft: not scheduled, nobody gets it yet."
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.status = Edition.Status.DRAFT
@@ -278,6 +501,69 @@ class EditionAdmin(admin.ModelAdmin):
             scheduled_for=obj.scheduled_for,
         ):
             raise PermissionDenied("This edition started sending; it can't change.")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EditionArticle:
+            return super().save_formset(request, form, formset, change)
+        entries = formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            entry.delete()
+        kept = form.instance.edition_articles.exclude(
+            pk__in=[entry.pk for entry in entries if entry.pk]
+        )
+        last = max(
+            [entry.position or 0 for entry in entries]
+            + [kept.aggregate(last=Max("position"))["last"] or 0]
+        )
+        for entry in entries:
+            if entry.position is None:  # left blank: after the others
+                last += 1
+                entry.position = last
+            entry.save()
+        formset.save_m2m()
+
+    def _after_save(self, request, edition, response):
+        """The buttons that save first, then act on what was saved."""
+        if SEND_NOW_BUTTON in request.POST:
+            return HttpResponseRedirect(
+                reverse("admin:newsletter_edition_send_now", args=[edition.pk])
+            )
+        if SEND_TEST_BUTTON in request.POST:
+            self._send_test(request, edition)
+            return self._back(edition)
+        if ADD_WEEK_BUTTON in request.POST:
+            self._add_week(request, edition)
+            return self._back(edition)
+        return response
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._after_save(request, obj, response)
+
+    def _add_week(self, request, edition):
+        added = editions.edition_add_week_articles(edition=edition)
+        start, end = editions.edition_week(edition=edition)
+        week = f"{_local(start)} to {_local(end)}"
+        if not added:
+            self.message_user(
+                request,
+                f"No articles to add: every live article published from {week} "
+                "is in the edition already (or there is none).",
+                messages.WARNING,
+            )
+            return
+        titles = ", ".join(f"“{article}”" for article in added)
+        self.message_user(
+            request,
+            f"Added {len(added)} article(s) published from {week}, at the end: "
+            f"{titles}.",
+            messages.SUCCESS,
+        )
+
+    # -- Own pages ---------------------------------------------------------
 
     def get_urls(self):
         own = [
@@ -300,7 +586,9 @@ class EditionAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def _edition_or_403(self, request, pk, *, change: bool) -> Edition:
-        edition = get_object_or_404(Edition, pk=pk)
+        edition = self.get_object(request, str(pk))
+        if edition is None:
+            raise Http404("No such edition.")
         allowed = (
             self.has_change_permission(request, edition)
             if change
@@ -324,6 +612,7 @@ class EditionAdmin(admin.ModelAdmin):
         return HttpResponse(html)
 
     def send_test_view(self, request, pk):
+        """A test of the edition as saved (the form's button saves first)."""
         edition = self._edition_or_403(request, pk, change=True)
         if request.method != "POST":
             return self._back(edition)
@@ -331,10 +620,40 @@ class EditionAdmin(admin.ModelAdmin):
         return self._back(edition)
 
     def send_now_view(self, request, pk):
+        """GET: who gets the edition and when, in words. POST: send it."""
         edition = self._edition_or_403(request, pk, change=True)
+        if not edition.is_editable:
+            self.message_user(
+                request,
+                f"“{edition}” has already been sent or is being sent; it can't "
+                "be sent again.",
+                messages.WARNING,
+            )
+            return self._back(edition)
         if request.method == "POST":
             self._send_now(request, [edition])
-        return self._back(edition)
+            return self._back(edition)
+        now = timezone.now()
+        recipients = Subscriber.objects.confirmed().count()
+        articles = edition.live_articles().count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Send “{edition}” now?",
+            "subtitle": str(edition),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": edition,
+            "recipients": recipients,
+            "articles": articles,
+            "when": _local(now),
+            "scheduled_for": _local(edition.scheduled_for)
+            if edition.status == Edition.Status.SCHEDULED and edition.scheduled_for
+            else "",
+            "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
+        }
+        return TemplateResponse(
+            request, "admin/newsletter/edition/send_confirm.html", context
+        )
 
     def _send_test(self, request, edition):
         if not request.user.email:
@@ -380,9 +699,20 @@ class EditionAdmin(admin.ModelAdmin):
         for edition in queryset:
             self._send_test(request, edition)
 
-    @admin.action(description="Send now", permissions=["change"])
+    @admin.action(description="Send now (asks to confirm)", permissions=["change"])
     def send_now(self, request, queryset):
-        self._send_now(request, list(queryset))
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request,
+                "Choose one edition to send: its confirmation says how many "
+                "subscribers it goes to.",
+                messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:newsletter_edition_send_now", args=[chosen[0].pk])
+        )
 
     @admin.action(description="Unschedule (back to draft)", permissions=["change"])
     def unschedule(self, request, queryset):

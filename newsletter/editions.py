@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import formats, timezone
 
 from articles.models import Article
@@ -27,6 +28,65 @@ def latest_send_moment(now: datetime) -> datetime:
     return moment
 
 
+def week_start(period_end: datetime, *, exclude: Edition | None = None) -> datetime:
+    """Where the week ending at ``period_end`` starts: at the end of the
+    previous edition's period, or a week before if there was none."""
+    previous = (
+        Edition.objects.filter(period_end__lt=period_end)
+        .exclude(pk=exclude.pk if exclude else None)
+        .order_by("-period_end")
+        .first()
+    )
+    return previous.period_end if previous else period_end - timedelta(days=7)
+
+
+def week_articles(period_start: datetime, period_end: datetime):
+    """The live articles published in a week, newest first (the edition's order)."""
+    return (
+        Article.objects.live()
+        .filter(published_at__gt=period_start, published_at__lte=period_end)
+        .newest_first()
+    )
+
+
+def edition_week(*, edition: Edition, now: datetime | None = None):
+    """The week an edition covers: its own period when the weekly job made
+    it; for one made by hand, the week the next weekly edition would cover,
+    up to now."""
+    if edition.period_end is not None:
+        start = edition.period_start or week_start(edition.period_end, exclude=edition)
+        return start, edition.period_end
+    now = now or timezone.now()
+    return week_start(now, exclude=edition), now
+
+
+def edition_add_week_articles(
+    *, edition: Edition, now: datetime | None = None
+) -> list[Article]:
+    """Add the week's live articles not yet in a draft or scheduled edition.
+
+    They go after the articles already there, newest first, as the weekly
+    job orders them. Returns the articles added (none once sending started).
+    """
+    if not edition.is_editable:
+        return []
+    start, end = edition_week(edition=edition, now=now)
+    new = list(
+        week_articles(start, end).exclude(
+            pk__in=edition.edition_articles.values("article_id")
+        )
+    )
+    last = edition.edition_articles.aggregate(last=Max("position"))["last"] or 0
+    EditionArticle.objects.bulk_create(
+        [
+            EditionArticle(edition=edition, article=article, position=position)
+            for position, article in enumerate(new, start=last + 1)
+        ],
+        ignore_conflicts=True,  # added by someone else a moment ago
+    )
+    return new
+
+
 def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     """Create this week's edition once its weekday and time have come.
 
@@ -40,15 +100,9 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     period_end = latest_send_moment(now)
     if Edition.objects.filter(period_end__gte=period_end).exists():
         return None
-    previous = (
-        Edition.objects.filter(period_end__isnull=False).order_by("-period_end").first()
-    )
-    period_start = previous.period_end if previous else period_end - timedelta(days=7)
+    period_start = week_start(period_end)
     article_ids = list(
-        Article.objects.live()
-        .filter(published_at__gt=period_start, published_at__lte=period_end)
-        .newest_first()
-        .values_list("pk", flat=True)
+        week_articles(period_start, period_end).values_list("pk", flat=True)
     )
     if not article_ids and settings.NEWSLETTER_SKIP_EMPTY_WEEKS:
         return None

@@ -7,7 +7,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleQuerySet
 
 # Sent with the new ``status`` when editions change status through update().
 edition_status_changed = Signal()
@@ -294,7 +294,11 @@ class EditionArticle(models.Model):
         Edition, on_delete=models.CASCADE, related_name="edition_articles"
     )
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="edition_entries"
+        Article,
+        on_delete=models.CASCADE,
+        related_name="edition_entries",
+        # Pickers (the admin's title search) offer live articles only.
+        limit_choices_to=ArticleQuerySet.live_q,
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first."

@@ -273,14 +273,26 @@ def test_send_now_enqueues_sending_for_the_worker(
     assert [mail.to for mail in mailoutbox] == [["reader@example.com"]]
 
 
-def test_send_now_action_enqueues_one_task_per_edition(admin_client, db_tasks):
+def test_send_now_action_leads_to_the_confirmation(admin_client, db_tasks):
+    draft = EditionFactory()
+
+    response = action(admin_client, EDITIONS, "send_now", [draft])
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{EDITIONS}{draft.pk}/send-now/"
+    assert db_tasks.rows() == []  # nothing sent before the confirmation
+
+
+def test_send_now_action_takes_one_edition_at_a_time(admin_client, db_tasks):
     drafts = EditionFactory.create_batch(2)
-    sent = EditionFactory(status="sent")
 
-    action(admin_client, EDITIONS, "send_now", [*drafts, sent])
+    response = action(admin_client, EDITIONS, "send_now", drafts)
 
-    queued = {row.args_kwargs["kwargs"]["edition_id"] for row in db_tasks.rows()}
-    assert queued == {edition.pk for edition in drafts}
+    assert response.status_code == 302
+    page = admin_client.get(EDITIONS)
+    assert "Choose one edition to send" in page.text
+    assert db_tasks.rows() == []
+    assert {e.status for e in Edition.objects.all()} == {"draft"}
 
 
 def test_edition_list_shows_delivery_counts(admin_client):
