@@ -1,14 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def start_newsletter_clock(sender, using="default", **kwargs):
-    """After every migrate (each deploy, each `make run`), make sure the
-    newsletter clock has a waiting run; idempotent (see taskqueue.policy)."""
-    from .tasks import start_clock
-
-    if using == "default":
-        start_clock()
 
 
 class NewsletterConfig(AppConfig):
@@ -19,7 +9,8 @@ class NewsletterConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 (registers the system checks)
             signals,
-            tasks,  # noqa: F401 (registers the recurring clock)
+            tasks,  # noqa: F401 (registers the recurring clock, which
+            # taskqueue starts after every migrate and at each worker's start)
         )
 
         signals.connect()
@@ -33,6 +24,3 @@ class NewsletterConfig(AppConfig):
 
             tracking.connect(on_tracking_event, dispatch_uid="newsletter-bounces")
             inbound.connect(on_inbound_mail, dispatch_uid="newsletter-unsubscribe")
-        post_migrate.connect(
-            start_newsletter_clock, sender=self, dispatch_uid="newsletter-clock"
-        )

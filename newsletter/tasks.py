@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from taskqueue.policy import enqueue_once, recover_stalled, recurring
+from taskqueue.policy import enqueue_once, recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
@@ -94,19 +93,16 @@ def newsletter_clock() -> str:
     and cron runs create it once) and sends what is due, for one slice.
     """
     now = timezone.now()
-    enqueue_once(
+    run_again(
         newsletter_clock,
-        run_after=now + timedelta(seconds=settings.NEWSLETTER_CLOCK_SECONDS),
+        after=timedelta(seconds=settings.NEWSLETTER_CLOCK_SECONDS),
+        now=now,
     )
     recovered = recover_stalled(now=now)
     created = edition_create_due(now=now)
     if created:
         enqueue_sending(edition=created, when=created.scheduled_for)
     results = editions_send_due(should_stop=_slice_deadline())
-    # The clock's own successful runs are kept for a day, not 1,440 a day for ever.
-    DBTaskResult.objects.successful().filter(
-        task_path=newsletter_clock.module_path, finished_at__lt=now - timedelta(days=1)
-    ).delete()
     parts = [f"{recovered} stalled task(s) recovered"]
     if created:
         parts.append(f"created edition {created.pk}")
