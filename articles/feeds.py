@@ -174,7 +174,7 @@ class ArticleFeed(Feed):
             found = (
                 Article.objects.filter(pk__in=[pk for pk, *_ in pks])
                 .select_related("author")
-                .defer("body", "search_vector", "related_ids")
+                .defer("body", "search_vector", "rank_vector", "related_ids")
                 .in_bulk()
             )
             obj.fresh = [found[pk] for pk, *_ in pks]

@@ -26,7 +26,7 @@ from taggit.models import Tag
 
 from . import rendering
 from .images import focus_class, rendition_urls
-from .search import article_search_vector, search_queryset
+from .search import article_rank_vector, article_search_vector, search_queryset
 
 
 class Author(models.Model):
@@ -77,6 +77,7 @@ LISTING_DEFERRED_FIELDS = (
     "body",
     "body_html",
     "search_vector",
+    "rank_vector",
     "meta_description",
     "related_ids",
 )
@@ -239,7 +240,9 @@ class ArticleQuerySet(models.QuerySet):
         """Recompute the full-text document of these rows (PostgreSQL only)."""
         if connections[self.db].vendor != "postgresql":
             return 0
-        return self.update(search_vector=article_search_vector())
+        return self.update(
+            search_vector=article_search_vector(), rank_vector=article_rank_vector()
+        )
 
 
 class Article(models.Model):
@@ -360,6 +363,8 @@ class Article(models.Model):
     # Weighted words of title, excerpt and body for full-text search
     # (PostgreSQL; refreshed on save, stays empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and excerpt only: what matches are ranked by (see articles/search.py).
+    rank_vector = SearchVectorField(null=True, editable=False)
     # Work done when articles change, not on every page view (see
     # articles/related.py and articles/ordering.py).
     related_ids = models.JSONField(

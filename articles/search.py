@@ -2,7 +2,9 @@
 
 PostgreSQL keeps a weighted ``tsvector`` per article (title above excerpt above
 body, English stemming) in ``Article.search_vector``, refreshed on save and
-indexed with GIN, so a query stays fast at 100,000 articles. SQLite has no
+indexed with GIN, so a query stays fast at 100,000 articles; matches are ranked
+by a second, small vector of title and excerpt (``Article.rank_vector``), as
+ranking on the full one would read every match's body-sized vector. SQLite has no
 full-text search here: every word must appear in the title, excerpt or body,
 title matches rank first, and a light suffix strip stands in for stemming.
 
@@ -80,6 +82,19 @@ def article_search_vector():
     )
 
 
+def article_rank_vector():
+    """What a match is ranked by: the title (A) and the editor's excerpt (B).
+
+    Small enough to stay inline in the row, so ranking thousands of matches
+    reads no TOAST; the full ``search_vector`` (body included) only decides
+    which articles match, through its GIN index. Matches in the body alone
+    rank equal and fall back to newest first.
+    """
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "excerpt", weight="B", config=SEARCH_CONFIG
+    )
+
+
 def uses_full_text(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
@@ -111,7 +126,7 @@ def _full_text(queryset, text: str):
     return (
         queryset.filter(search_vector=query)
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=SearchRank(F("rank_vector"), query),
             # Computed for the page's rows only: PostgreSQL evaluates costly
             # output columns after the sort and limit.
             headline=SearchHeadline(
@@ -164,7 +179,7 @@ def _substring(queryset, text: str):
     if not wanted:
         return queryset.none()
     # The snippet is cut from the body in Python here: load it with the row.
-    queryset = queryset.defer(None).defer("body_html", "search_vector")
+    queryset = queryset.defer(None).defer("body_html", "search_vector", "rank_vector")
     for term in wanted:
         queryset = queryset.filter(_anywhere(term))
     for term in unwanted:

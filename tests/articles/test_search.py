@@ -55,6 +55,26 @@ def test_title_match_ranks_above_excerpt_match_above_body_match(client):
     assert result_titles(response) == [in_title.title, in_excerpt.title, in_body.title]
 
 
+def test_an_edited_title_ranks_by_its_new_words(client):
+    # What a match is ranked by is kept on save, like what it is matched by.
+    older = ArticleFactory(
+        title="Your first year",
+        body="Find some mentoring early.\n",
+        published_at=NOW - timedelta(2),
+    )
+    newer = ArticleFactory(
+        title="Growing at work",
+        body="Mentoring helps.\n",
+        published_at=NOW - timedelta(1),
+    )
+    assert result_titles(search(client, "mentoring")) == [newer.title, older.title]
+
+    older.title = "Mentoring in your first year"
+    older.save()
+
+    assert result_titles(search(client, "mentoring")) == [older.title, newer.title]
+
+
 @pytest.mark.parametrize(
     ("query", "text"),
     [
