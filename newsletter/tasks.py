@@ -15,7 +15,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from taskqueue.policy import enqueue_once, recover_stalled, recurring, run_again
+from taskqueue.policy import recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
@@ -86,7 +86,7 @@ def newsletter_clock() -> str:
     """Every NEWSLETTER_CLOCK_SECONDS: what a cron ``send_newsletter`` does.
 
     It enqueues its own next run first, so a failure here cannot stop the
-    clock, and ``enqueue_once`` keeps one waiting run, so the clock cannot
+    clock, and ``run_again`` keeps one waiting run, so the clock cannot
     multiply. It then recovers tasks whose worker was lost, creates the
     week's edition once its weekday and time have come (at most one per week:
     ``period_end`` is unique in the database, so concurrent clocks, workers
@@ -110,8 +110,3 @@ def newsletter_clock() -> str:
         f"edition {edition.pk}: {_summary(report)}" for edition, report in results
     ]
     return "; ".join(parts)
-
-
-def start_clock() -> bool:
-    """Make sure the newsletter clock runs; safe to call any number of times."""
-    return enqueue_once(newsletter_clock)

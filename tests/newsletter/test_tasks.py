@@ -15,8 +15,8 @@ from newsletter.tasks import (
     newsletter_clock,
     send_confirmation,
     send_edition,
-    start_clock,
 )
+from taskqueue.policy import start_recurring
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_clock_creates_the_week_edition_at_its_time_and_schedules_its_sending(
 ):
     ArticleFactory(published_at=TUESDAY_0800 - timedelta(days=1))
     with time_machine.travel(TUESDAY_0800 - timedelta(minutes=1), tick=False):
-        start_clock()
+        start_recurring()
         db_tasks.run()
     assert not Edition.objects.exists()
 
@@ -164,10 +164,10 @@ def test_clock_creates_the_week_edition_at_its_time_and_schedules_its_sending(
 
 def test_clock_keeps_exactly_one_waiting_run_however_often_it_is_started(db_tasks):
     with time_machine.travel(NOW, tick=False):
-        start_clock()
-        start_clock()
+        start_recurring()
+        start_recurring()
         db_tasks.run()  # the run enqueues the next one
-        start_clock()
+        start_recurring()
 
     statuses = sorted(row.status for row in db_tasks.rows(newsletter_clock))
     assert statuses == ["READY", "SUCCESSFUL"]
@@ -179,7 +179,7 @@ def test_clock_sends_due_editions_left_without_a_task(
     # For example scheduled before this version, or a sender that was killed.
     EditionFactory(status="scheduled", scheduled_for=NOW, articles=[ArticleFactory()])
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
-        start_clock()
+        start_recurring()
         db_tasks.run()
 
     assert len(mailoutbox) == 3

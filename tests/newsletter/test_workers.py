@@ -23,9 +23,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsletter import editions
-from newsletter.models import Delivery, Edition, Subscriber
-from newsletter.tasks import newsletter_clock, send_edition, start_clock
-from tests.factories import NOW, ArticleFactory, EditionFactory
+from newsletter.models import Delivery, Edition
+from newsletter.tasks import newsletter_clock, send_edition
+from taskqueue.policy import start_recurring
+from tests.factories import NOW, ArticleFactory, EditionFactory, make_subscribers
 from tests.newsletter.test_concurrency import run_together
 from tests.newsletter.test_mail_transport import free_port
 
@@ -131,16 +132,7 @@ def wait_for(condition, timeout, what):
 
 
 def confirmed_subscribers(count):
-    Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{n}@example.com",
-            status="confirmed",
-            consent_version="2026-06",
-            token=f"token-{n:05d}-" + "x" * 30,
-        )
-        for n in range(count)
-    )
-    return {f"reader{n}@example.com" for n in range(count)}
+    return {subscriber.email for subscriber in make_subscribers(count)}
 
 
 def edition_is_sent(edition):
@@ -152,7 +144,7 @@ def test_worker_killed_mid_send_then_restarted_mails_nobody_twice(
 ):
     everyone = confirmed_subscribers(40)
     edition = EditionFactory(articles=[ArticleFactory()])
-    start_clock()  # as `migrate` does
+    start_recurring()  # as `migrate` does
     editions.edition_schedule(edition=edition, when=timezone.now())  # Send now
 
     # One sender thread, so exactly one mail can be in flight at the kill, and
