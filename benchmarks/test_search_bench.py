@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, Author
+from benchmarks.corpus import VOCABULARY
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
@@ -22,13 +23,6 @@ BATCH = 5_000
 # A word in a few dozen articles, and one in about one article in ten.
 RARE_WORD, RARE_EVERY = "ombudsman", 2_500
 COMMON_WORD, COMMON_EVERY = "negotiation", 10
-VOCABULARY = (
-    "career job interview manager team salary offer role skills promotion "
-    "feedback network recruiter hiring culture remote office growth review "
-    "goal plan project deadline meeting mentor learning change industry "
-    "company startup contract freelance portfolio budget leader colleague "
-    "client report market application letter reference training coach"
-).split()
 
 
 def article_rows(author: Author, rng: random.Random):

@@ -138,3 +138,19 @@ class EditionFactory(factory.django.DjangoModelFactory):
                 EditionArticle(edition=self, article=article, position=position)
                 for position, article in enumerate(extracted, start=1)
             )
+
+
+def make_subscribers(count, status="confirmed", name="reader"):
+    """``count`` subscribers in one insert (lists too long for the factory):
+    ``{name}{n}@example.com`` with token ``{name}-token-{n:05d}-xxx...``."""
+    from newsletter.models import Subscriber
+
+    return Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"{name}{n}@example.com",
+            status=status,
+            consent_version="2026-06",
+            token=f"{name}-token-{n:05d}-" + "x" * 20,
+        )
+        for n in range(count)
+    )

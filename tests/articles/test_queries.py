@@ -17,17 +17,6 @@ TOPICS = [f"topic-{n}" for n in range(15)]
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
-def renditions(name: str) -> dict:
-    """Stored renditions, as images.make_renditions writes them (no files needed)."""
-    return {
-        "jpeg": [[480, f"/media/renditions/{name}-480w.jpg"]],
-        "webp": [[480, f"/media/renditions/{name}-480w.webp"]],
-        "fallback": f"/media/renditions/{name}-480w.jpg",
-        "width": 480,
-        "height": 270,
-    }
-
-
 def make_articles(count: int, *, start: datetime, authors, offset: int = 0):
     articles = []
     for i in range(offset, offset + count):
@@ -40,7 +29,7 @@ def make_articles(count: int, *, start: datetime, authors, offset: int = 0):
                 featured=i % 4 == 0,
                 cover_image=f"covers/cover-{i}.jpg",
                 cover_alt=f"Cover {i}",
-                cover_renditions=renditions(f"covers/cover-{i}"),
+                cover_renditions=corpus.renditions(f"covers/cover-{i}"),
                 topics=sorted(
                     {TOPICS[i % 15], TOPICS[i * 7 % 15], TOPICS[i * 11 % 15]}
                 ),
@@ -64,7 +53,7 @@ def site(request, now):
     authors = [
         AuthorFactory(
             photo=f"authors/author-{n}.jpg",
-            photo_renditions=renditions(f"authors/author-{n}"),
+            photo_renditions=corpus.renditions(f"authors/author-{n}"),
         )
         for n in range(2)
     ]

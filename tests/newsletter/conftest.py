@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
+from newsletter.models import Edition
+from tests.factories import NOW, ArticleFactory, EditionFactory
 from tests.newsletter import backends
 
 
@@ -34,3 +39,16 @@ def recorder(settings):
     }
     backends.RECORDER = backends.Recorder()
     return backends.RECORDER
+
+
+@pytest.fixture
+def edition():
+    """A one-article edition due since a minute before NOW (test files with
+    an edition of their own define ``edition`` themselves)."""
+    with time_machine.travel(NOW):
+        return EditionFactory(
+            subject="This week: salaries and CVs",
+            status=Edition.Status.SCHEDULED,
+            scheduled_for=NOW - timedelta(minutes=1),
+            articles=[ArticleFactory(title="How to answer salary questions")],
+        )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from newsletter import delivery
 from newsletter.models import Delivery, Edition, Subscriber
-from tests.factories import ArticleFactory, EditionFactory
+from tests.factories import ArticleFactory, EditionFactory, make_subscribers
 
 pytestmark = [
     pytest.mark.postgres,
@@ -93,15 +93,7 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder, setting
         scheduled_for=timezone.now() - timedelta(minutes=1),
         articles=[article],
     )
-    Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{n}@example.com",
-            status="confirmed",
-            consent_version="2026-06",
-            token=f"token-{n:05d}-" + "x" * 30,
-        )
-        for n in range(2000)
-    )
+    make_subscribers(2000)
 
     reports = run_together(
         2, lambda _: delivery.edition_send(edition=edition, batch_size=200)
@@ -135,15 +127,7 @@ def test_two_workers_with_four_sender_threads_each_send_every_mail_once(recorder
         scheduled_for=timezone.now() - timedelta(minutes=1),
         articles=[ArticleFactory()],
     )
-    Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{n}@example.com",
-            status="confirmed",
-            consent_version="2026-06",
-            token=f"token-{n:05d}-" + "x" * 30,
-        )
-        for n in range(3000)
-    )
+    make_subscribers(3000)
 
     reports = run_together(
         2,

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from newsletter import delivery
 from newsletter.emails import DigestMail, Recipient
 from newsletter.models import Delivery, Edition, Subscriber
-from tests.factories import NOW, ArticleFactory, EditionFactory
+from tests.factories import NOW, ArticleFactory, EditionFactory, make_subscribers
 
 pytestmark = pytest.mark.django_db
 
@@ -94,18 +94,6 @@ def edition(clock):
         status=Edition.Status.SCHEDULED,
         scheduled_for=NOW - timedelta(minutes=1),
         articles=[ArticleFactory(title="How to answer salary questions")],
-    )
-
-
-def make_subscribers(count):
-    return Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{n}@example.com",
-            status="confirmed",
-            consent_version="2026-06",
-            token=f"reader-token-{n:05d}-" + "x" * 20,
-        )
-        for n in range(count)
     )
 
 

@@ -7,7 +7,6 @@ real anymail Postmark backend talks to it."""
 import json
 import threading
 import time
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -16,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from careerhub.settings import mailer_from_url
 from newsletter import delivery
-from newsletter.models import Delivery, Edition, Subscriber
-from tests.factories import NOW, ArticleFactory, EditionFactory
+from newsletter.models import Delivery
+from tests.factories import NOW, make_subscribers
 
 pytestmark = pytest.mark.django_db
 
@@ -144,29 +143,6 @@ def service(settings):
     yield server.service
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def edition():
-    with time_machine.travel(NOW):
-        return EditionFactory(
-            subject="This week: salaries and CVs",
-            status=Edition.Status.SCHEDULED,
-            scheduled_for=NOW - timedelta(minutes=1),
-            articles=[ArticleFactory(title="How to answer salary questions")],
-        )
-
-
-def make_subscribers(count):
-    return Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{n}@example.com",
-            status="confirmed",
-            consent_version="2026-06",
-            token=f"reader-token-{n:05d}-" + "x" * 20,
-        )
-        for n in range(count)
-    )
 
 
 def send(edition):

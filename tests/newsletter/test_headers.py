@@ -9,7 +9,6 @@ import re
 import shutil
 import socket
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ from aiosmtpd.handlers import Sink
 
 from newsletter import delivery, editions
 from newsletter.emails import DigestMail, Recipient, VerbatimHeader
-from newsletter.models import Edition, Subscriber
+from newsletter.models import Subscriber
 from newsletter.subscribers import subscriber_send_confirmation
-from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
+from tests.factories import NOW, SubscriberFactory
 from tests.npm import need, npm_package
 
 pytestmark = pytest.mark.django_db
@@ -60,17 +59,6 @@ def smtp(settings):
     }
     yield handler
     controller.stop()
-
-
-@pytest.fixture
-def edition():
-    with time_machine.travel(NOW):
-        return EditionFactory(
-            subject="This week: salaries and CVs",
-            status=Edition.Status.SCHEDULED,
-            scheduled_for=NOW - timedelta(minutes=1),
-            articles=[ArticleFactory(title="How to answer salary questions")],
-        )
 
 
 def reader(email_address="reader@example.com", status="confirmed") -> Subscriber:

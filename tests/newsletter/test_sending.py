@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from newsletter import delivery, editions, subscribers
 from newsletter.models import Delivery, Edition, Subscriber
+from tests import factories
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
 from tests.newsletter.backends import SimulatedKill
 
@@ -38,15 +39,7 @@ def edition():
 
 
 def make_subscribers(count, status="confirmed"):
-    return Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"{status}{n}@example.com",
-            status=status,
-            consent_version="2026-06",
-            token=f"{status}-token-{n:05d}-" + "x" * 20,
-        )
-        for n in range(count)
-    )
+    return factories.make_subscribers(count, status=status, name=status)
 
 
 def confirmed_emails():

@@ -10,7 +10,6 @@ import email
 import email.policy
 import socket
 import time
-from datetime import timedelta
 from unittest import mock
 
 import boto3
@@ -23,9 +22,9 @@ from moto.ses.models import SESBackend, ses_backends
 
 from careerhub.settings import mailer_from_url
 from newsletter import delivery
-from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.models import Delivery, Subscriber
 from newsletter.subscribers import subscriber_send_confirmation
-from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
+from tests.factories import NOW, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,17 +86,6 @@ class SentMessages:
             )
             for message in ses_backends[ACCOUNT][REGION].sent_messages
         ]
-
-
-@pytest.fixture
-def edition():
-    with time_machine.travel(NOW):
-        return EditionFactory(
-            subject="This week: salaries and CVs",
-            status=Edition.Status.SCHEDULED,
-            scheduled_for=NOW - timedelta(minutes=1),
-            articles=[ArticleFactory(title="How to answer salary questions")],
-        )
 
 
 def reader(address: str, status: str = "confirmed") -> Subscriber:
