@@ -1,7 +1,6 @@
 import csv
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
@@ -20,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from articles.models import Article, ArticleQuerySet
+from articles.publishing import when
 
 from . import editions, emails, reports, subscribers
 from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
@@ -152,7 +152,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                         ),
                         delivery.edition,
                         delivery.get_status_display().lower(),
-                        f" on {_local(delivery.sent_at)}" if delivery.sent_at else "",
+                        f" on {when(delivery.sent_at)}" if delivery.sent_at else "",
                     )
                     for delivery in deliveries
                 ),
@@ -217,13 +217,6 @@ class SubscriberAdmin(admin.ModelAdmin):
             for subscriber in queryset
         )
         self.message_user(request, f"Unsubscribed {changed} subscriber(s).")
-
-
-def _local(moment) -> str:
-    """A moment in the site's time zone, as the confirmation pages say it."""
-    local = timezone.localtime(moment)
-    when = date_format(local, "l j F Y, H:i")
-    return f"{when} {local.tzname()} ({settings.TIME_ZONE})"
 
 
 class EditionArticleForm(forms.ModelForm):
@@ -382,9 +375,9 @@ class EditionAdmin(admin.ModelAdmin):
         moment = obj.started_at or obj.scheduled_for
         if obj.status == Edition.Status.DRAFT or moment is None:
             return obj.get_status_display()
-        when = date_format(timezone.localtime(moment), "j M Y, H:i")
+        short = date_format(timezone.localtime(moment), "j M Y, H:i")
         return format_html(
-            '{}<br><span class="quiet">{}</span>', obj.get_status_display(), when
+            '{}<br><span class="quiet">{}</span>', obj.get_status_display(), short
         )
 
     @admin.display(description="sent", ordering="sent_count")
@@ -473,18 +466,18 @@ class EditionAdmin(admin.ModelAdmin):
 
     def _week(self, edition) -> str:
         start, end = editions.edition_week(edition=edition or Edition())
-        return f"{_local(start)} to {_local(end)}"
+        return f"{when(start)} to {when(end)}"
 
     def _state_line(self, edition) -> str:
         if edition is None or edition.pk is None:
             return "Not saved yet."
         Status = Edition.Status
         if edition.status == Status.SCHEDULED and edition.scheduled_for:
-            return f"Scheduled for {_local(edition.scheduled_for)}."
+            return f"Scheduled for {when(edition.scheduled_for)}."
         if edition.status == Status.SENDING:
-            return f"Sending since {_local(edition.started_at)}."
+            return f"Sending since {when(edition.started_at)}."
         if edition.status == Status.SENT:
-            return f"Sent on {_local(edition.started_at)}."
+            return f"Sent on {when(edition.started_at)}."
         return "Draft: not scheduled, nobody gets it yet."
 
     def save_model(self, request, obj, form, change):
@@ -546,7 +539,7 @@ class EditionAdmin(admin.ModelAdmin):
     def _add_week(self, request, edition):
         added = editions.edition_add_week_articles(edition=edition)
         start, end = editions.edition_week(edition=edition)
-        week = f"{_local(start)} to {_local(end)}"
+        week = f"{when(start)} to {when(end)}"
         if not added:
             self.message_user(
                 request,
@@ -645,8 +638,8 @@ class EditionAdmin(admin.ModelAdmin):
             "original": edition,
             "recipients": recipients,
             "articles": articles,
-            "when": _local(now),
-            "scheduled_for": _local(edition.scheduled_for)
+            "when": when(now),
+            "scheduled_for": when(edition.scheduled_for)
             if edition.status == Edition.Status.SCHEDULED and edition.scheduled_for
             else "",
             "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
