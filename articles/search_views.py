@@ -3,7 +3,13 @@ from urllib.parse import urlencode
 from django.views.generic import ListView
 
 from .models import Article, topics_in_use
-from .search import MAX_QUERY_LENGTH, Query, add_highlights
+from .search import (
+    MAX_QUERY_LENGTH,
+    Query,
+    ResultPages,
+    add_highlights,
+    with_snippets,
+)
 from .views import ARTICLES_PER_PAGE, PublicPageMixin
 
 
@@ -24,7 +30,15 @@ class SearchView(PublicPageMixin, ListView):
     def get_queryset(self):
         if not self.query.text:
             return Article.objects.none()
-        return Article.objects.live().for_cards().search(self.query.text)
+        return Article.objects.live().search(self.query.text)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ResultPages(queryset, per_page, load=self.load_results, **kwargs)
+
+    def load_results(self, ids):
+        """The page's articles, ready for cards with snippets."""
+        cards = Article.objects.live().for_cards().filter(pk__in=ids)
+        return with_snippets(cards, self.query.text)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -26,15 +26,15 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
+    # Through the link table: in a backwards run the group's relation may be
+    # rendered against another copy of the historical Permission model, which
+    # ``group.permissions.remove(permission)`` refuses as the wrong type.
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=EDITORS):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="django_tasks_database",
-                codename="view_dbtaskresult",
-            )
-        )
+    Group.permissions.through.objects.using(schema_editor.connection.alias).filter(
+        group__name=EDITORS,
+        permission__content_type__app_label="django_tasks_database",
+        permission__codename="view_dbtaskresult",
+    ).delete()
 
 
 class Migration(migrations.Migration):

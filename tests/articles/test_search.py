@@ -279,6 +279,23 @@ def test_page_beyond_the_results_is_not_found(client):
     ArticleFactory(title="Career change", body=PLAIN_BODY)
 
     assert search(client, "career", page=5).status_code == 404
+    # Far beyond any offset the database could take.
+    assert search(client, "career", page=10**30).status_code == 404
+    assert search(client, "career", page=0).status_code == 404
+
+
+def test_last_page_is_the_page_the_count_says(client):
+    for n in range(13):
+        ArticleFactory(
+            title=f"Career change story {n}",
+            body=PLAIN_BODY,
+            published_at=NOW - timedelta(days=n),
+        )
+
+    response = search(client, "career change", page="last")
+
+    assert response.context["page_obj"].number == 2
+    assert result_titles(response) == ["Career change story 12"]
 
 
 def test_search_pages_are_kept_out_of_search_engines(client):
@@ -308,7 +325,8 @@ def test_results_page_runs_a_fixed_number_of_queries(
             title=f"Interview {n}", body=PLAIN_BODY, topics=["Interviews", f"T{n}"]
         )
 
-    # 1 count, 1 page of articles with their authors, 1 topics of that page
+    # 1 ranks and counts the matches, 1 loads the page's articles with their
+    # authors and snippets, 1 topics of that page
     with django_assert_num_queries(3):
         response = search(client, "interview")
 
@@ -321,7 +339,7 @@ def test_empty_results_page_runs_a_fixed_number_of_queries(
     for n in range(20):
         ArticleFactory(title=f"Interview {n}", topics=[f"T{n}"])
 
-    # 1 count, 1 topics to suggest
+    # 1 ranks and counts the matches (none), 1 topics to suggest
     with django_assert_num_queries(2):
         search(client, "zebra")
 
