@@ -15,7 +15,6 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -45,12 +44,6 @@ PUBLISHING_FIELDS = ("published_at", "featured", "reviewed_at")
 COVER_FIELDS = {"cover_image", "cover_focal_x", "cover_focal_y"}
 TOPIC_FILTER_LIMIT = 30
 TOPIC_SUGGESTIONS = 10
-
-
-def _local(moment) -> str:
-    """A date and time as editors read it, with the site's zone named."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'j F Y, H:i')} {local.tzname()} ({settings.TIME_ZONE})"
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -202,7 +195,7 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         may_publish = roles.can_publish(request.user)
-        publishing = {
+        publishing_fields = {
             "fields": [
                 "state_summary",
                 "published_at",
@@ -210,8 +203,8 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
                 "reviewed_at",
             ],
             "description": (
-                f"Dates and times are in {settings.TIME_ZONE} time, the site's "
-                f"time zone (it is now {_local(timezone.now())})."
+                f"Dates and times are in the site's time zone, {settings.TIME_ZONE}. "
+                f"It is now {publishing.when(timezone.now())}."
                 if may_publish
                 else "Only editors publish. When your draft is ready, press "
                 "“Submit for review” at the top of the form; you can no longer "
@@ -225,7 +218,7 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
             cover += ["cover_focal_x", "cover_focal_y", "cover_staged"]
         if obj is None:
             # Nothing saved yet to summarise.
-            publishing["fields"] = publishing["fields"][1:]
+            publishing_fields["fields"] = publishing_fields["fields"][1:]
             writing.remove("read_more_summary")
             cover.remove("cover_preview")
         return [
@@ -240,7 +233,7 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
                 },
             ),
             ("Author and related articles", self._people_fieldset(request, obj)),
-            ("Publishing", publishing),
+            ("Publishing", publishing_fields),
             (
                 "Search engines and sharing",
                 {
@@ -274,13 +267,10 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="state now")
     def state_summary(self, article):
+        # The words of the form's first line: one way to say where it stands.
         if article.pk is None:
             return "Not saved yet"
-        if article.state == State.SCHEDULED and article.published_at:
-            return f"Scheduled: goes live on {_local(article.published_at)}"
-        if article.state == State.PUBLISHED:
-            return f"Published: live since {_local(article.published_at)}"
-        return "Draft: not on the site"
+        return publishing.state_line(article)
 
     @admin.display(description="“Read more” links")
     def read_more_summary(self, article):
@@ -366,13 +356,12 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
         # Among the articles the user may know of: someone else's draft is, to
         # a writer, simply not found; someone else's live article is refused
         # (403) by the permission checks. An id that is not a number, or too
-        # big for the database, is not found either.
+        # big for the database, is not found either (Django's integer lookups
+        # match nothing out of the column's range).
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         articles = Article.objects.filter(roles.visible_articles_q(request.user))
         try:
             value = field.to_python(object_id)
-            if isinstance(value, int) and not 0 < value <= read_more.MAX_ID:
-                return None
             article = articles.select_related("author").get(**{field.name: value})
         except (Article.DoesNotExist, ValidationError, ValueError):
             return None
@@ -459,7 +448,7 @@ class ArticleAdmin(ArticleDeskMixin, PublishingAdminMixin, admin.ModelAdmin):
             if target.is_live:
                 continue
             when = (
-                f"is scheduled for {_local(target.published_at)}"
+                f"is scheduled for {publishing.when(target.published_at)}"
                 if target.state == State.SCHEDULED and target.published_at
                 else "is a draft"
             )

@@ -48,8 +48,6 @@ PREVIEW_CSP = {
 
 # Editions listed on a subscriber's page: one a week, so about half a year.
 HISTORY_LENGTH = 26
-# The largest id the database's integer column holds: bigger ones are not found.
-MAX_ID = 2**31 - 1
 
 
 class _Echo:
@@ -325,14 +323,6 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_delivery_counts()
-
-    def get_object(self, request, object_id, from_field=None):
-        try:
-            if not 0 < int(object_id) <= MAX_ID:
-                return None  # too big for the database: simply not found
-        except (TypeError, ValueError):
-            return None
-        return super().get_object(request, object_id, from_field)
 
     def get_fieldsets(self, request, obj=None):
         sending = [field for field in self.fields if field in self.readonly_fields]

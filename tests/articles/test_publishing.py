@@ -1,5 +1,6 @@
 """Publishing from the article form: buttons, confirmation, review requests."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -57,6 +58,23 @@ def test_form_opens_with_a_state_line_and_the_editor_buttons(editor_client, now)
     assert "Live since Monday 1 June 2026, 09:00 BST (Europe/London)" in live_page
     assert f'href="{live.get_absolute_url()}">View the live page' in live_page
     assert 'name="_unpublish"' in live_page and 'name="_publish"' not in live_page
+
+
+def test_state_field_and_state_line_say_the_same(editor_client, now):
+    scheduled = ScheduledArticleFactory(
+        published_at=datetime(2026, 6, 20, 8, 30, tzinfo=UTC)
+    )
+
+    page = editor_client.get(change_url(scheduled)).text
+
+    line = "Scheduled for Saturday 20 June 2026, 09:30 BST (Europe/London)"
+    field = re.search(
+        r'class="[^"]*field-state_summary.*?<div class="readonly">(.*?)</div>',
+        page,
+        re.S,
+    )
+    assert field[1] == line
+    assert page.count(line) == 2  # the form's first line, and the field
 
 
 def test_publish_now_saves_the_edits_then_asks_before_publishing(editor_client, now):

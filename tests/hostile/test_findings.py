@@ -237,6 +237,19 @@ def test_odd_admin_parameters_answer_4xx_or_the_list(editor_client, path, expect
         assert editor_client.get(response["Location"]).status_code == 200
 
 
+@pytest.mark.parametrize("model", ["articles/article", "newsletter/edition"])
+@pytest.mark.parametrize("pk", ["99999999999", "99999999999999999999999", "-5"])
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_ids_out_of_the_columns_range_are_simply_not_found(
+    admin_client, model, pk, view
+):
+    response = admin_client.get(f"/admin/{model}/{pk}/{view}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert "doesn’t exist" in admin_client.get("/admin/").text
+
+
 # -- 7. Missing pieces -----------------------------------------------------------
 
 

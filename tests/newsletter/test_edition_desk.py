@@ -272,7 +272,7 @@ def test_an_edition_sent_or_sending_cannot_be_sent_again(
     assert Edition.objects.get(pk=edition.pk).status == status
 
 
-@pytest.mark.parametrize("pk", ["999999", "99999999999"])
+@pytest.mark.parametrize("pk", ["999999", "99999999999", "99999999999999999999999"])
 def test_send_now_for_an_unknown_edition_is_404(admin_client, pk):
     assert admin_client.get(f"{EDITIONS}{pk}/send-now/").status_code == 404
     assert admin_client.post(f"{EDITIONS}{pk}/send-now/").status_code == 404
