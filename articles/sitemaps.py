@@ -32,7 +32,15 @@ class SiteSitemap(Sitemap):
 
 class PageSitemap(SiteSitemap):
     def items(self):
-        return ["articles:home", "articles:list", "articles:topics"]
+        return [
+            "articles:home",
+            "articles:list",
+            "articles:topics",
+            "newsletter:signup",
+            "newsletter:editions",
+            "about",
+            "privacy",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -3,6 +3,7 @@ from functools import partial
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import fragments
@@ -34,8 +35,23 @@ class PublicPageMixin:
     may serve one copy to every anonymous reader.
     """
 
+    UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        if any(hasattr(cls, method) for method in cls.UNSAFE_METHODS):
+            return view  # it changes something: CSRF is the view's to settle
+        # Read-only: a forged request has nothing to change, so other methods
+        # get their 405 rather than the CSRF check's 403 (as feeds do).
+        return csrf_exempt(view)
+
     def dispatch(self, request, *args, **kwargs):
         return cache_publicly(super().dispatch(request, *args, **kwargs))
+
+
+class PublicTemplateView(PublicPageMixin, TemplateView):
+    """A plain page of the site (About, Privacy): the same for every reader."""
 
 
 class LiveArticlesMixin(PublicPageMixin):

@@ -10,6 +10,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from articles import sitemaps
 from articles.caching import public_cache
+from articles.views import PublicTemplateView
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
@@ -38,12 +39,12 @@ urlpatterns = [
     # Site pages: plain templates, the same for every reader.
     path(
         "about/",
-        public_cache(TemplateView.as_view(template_name="pages/about.html")),
+        PublicTemplateView.as_view(template_name="pages/about.html"),
         name="about",
     ),
     path(
         "privacy/",
-        public_cache(TemplateView.as_view(template_name="pages/privacy.html")),
+        PublicTemplateView.as_view(template_name="pages/privacy.html"),
         name="privacy",
     ),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).

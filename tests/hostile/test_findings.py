@@ -333,6 +333,35 @@ def test_other_crashes_still_answer_500(monkeypatch):
     assert "Retry-After" not in response
 
 
+def test_read_only_pages_answer_405_not_a_csrf_403_to_other_methods(now):
+    article = ArticleFactory(topics=["Pay"])
+    client = Client(enforce_csrf_checks=True)  # as in production
+    pages = [
+        "/",
+        "/articles/",
+        article.get_absolute_url(),
+        "/topics/",
+        "/topics/pay/",
+        f"/authors/{article.author.slug}/",
+        "/search/?q=pay",
+        reverse("newsletter:editions"),
+        reverse("about"),
+        reverse("privacy"),
+    ]
+    for path in pages:
+        for method in ["POST", "PUT", "DELETE", "PATCH"]:
+            response = client.generic(method, path)
+            assert response.status_code == 405, f"{method} {path}"
+            assert "POST" not in response["Allow"]
+
+
+def test_the_sign_up_form_still_takes_posts_without_a_token(now):
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("newsletter:signup"), {"email": "reader@example.com"}
+    )
+    assert response.status_code != 403
+
+
 @pytest.mark.parametrize(
     "path",
     [
