@@ -30,8 +30,10 @@ REFUSED = "Not saved: "
 
 
 def register() -> None:
+    # A save that leaves the text as the last version has it (a new topic, a
+    # cover, nothing at all) keeps no version: the history lists changes.
     if not reversion.is_registered(Article):
-        reversion.register(Article, fields=VERSIONED_FIELDS)
+        reversion.register(Article, fields=VERSIONED_FIELDS, ignore_duplicates=True)
 
 
 # -- The edit token ---------------------------------------------------------
@@ -129,6 +131,8 @@ def article_autosave(*, article: Article, user, title: str, body: str) -> Articl
         article.save(update_fields=["title", "body", "modified_at"])
     if (
         latest is not None
+        # Unchanged text keeps no version: the last one stays.
+        and versions_of(article).first() != latest
         and latest.revision.comment == AUTOSAVE
         and latest.revision.user_id == getattr(user, "pk", None)
     ):

@@ -174,6 +174,44 @@ def test_a_text_sent_back_untouched_is_not_noted_as_changed(editor_client, autho
     assert Article.objects.get().body == "Line one.\n\nLine two."
 
 
+def test_a_save_that_leaves_the_text_as_it_was_keeps_no_version(editor_client, author):
+    article = DraftArticleFactory(author=author, body="First text.")
+    page = editor_client.get(change_url(article))
+    editor_client.post(
+        change_url(article),
+        form_of(article, body="Second text.", edit_token=token_in(page)),
+    )
+    page = editor_client.get(change_url(article))
+
+    # A new topic only: the text is the last version's.
+    response = editor_client.post(
+        change_url(article),
+        form_of(
+            article,
+            body="Second text.",
+            tags="Pay",
+            create_topics="on",
+            edit_token=token_in(page),
+        ),
+    )
+
+    assert response.status_code == 302
+    assert Article.objects.get().tags.get().name == "Pay"
+    assert bodies(article) == ["Second text.", "First text."]
+
+
+def test_an_autosave_of_unchanged_text_keeps_the_last_version(editor_client, author):
+    article = DraftArticleFactory(author=author, body="Start.")
+    token = token_in(editor_client.get(change_url(article)))
+    for text in ["Typed.", "Typed."]:
+        token = editor_client.post(
+            autosave_url(article),
+            {"title": article.title, "body": text, "edit_token": token},
+        ).json()["edit_token"]
+
+    assert bodies(article) == ["Typed.", "Start."]
+
+
 def test_versions_page_compares_two_versions(editor_client, author):
     article = DraftArticleFactory(author=author, body="Keep this.\nOld line.")
     page = editor_client.get(change_url(article))
