@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.views.generic import ListView
@@ -11,6 +12,12 @@ from .search import (
     with_snippets,
 )
 from .views import ARTICLES_PER_PAGE, PublicPageMixin
+
+
+def result_cards(ids, *, text: str):
+    """The articles of a page of results, ready for cards with snippets."""
+    cards = Article.objects.live().for_cards().filter(pk__in=ids)
+    return with_snippets(cards, text)
 
 
 class SearchView(PublicPageMixin, ListView):
@@ -33,12 +40,8 @@ class SearchView(PublicPageMixin, ListView):
         return Article.objects.live().search(self.query.text)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ResultPages(queryset, per_page, load=self.load_results, **kwargs)
-
-    def load_results(self, ids):
-        """The page's articles, ready for cards with snippets."""
-        cards = Article.objects.live().for_cards().filter(pk__in=ids)
-        return with_snippets(cards, self.query.text)
+        load = partial(result_cards, text=self.query.text)
+        return ResultPages(queryset, per_page, load=load, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

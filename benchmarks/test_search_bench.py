@@ -7,11 +7,15 @@ would in production.
 
 import random
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from django.db import connection
 
 from articles.models import Article, Author
+from articles.search import ResultPages
+from articles.search_views import result_cards
+from articles.views import ARTICLES_PER_PAGE
 from benchmarks.corpus import VOCABULARY
 
 pytestmark = pytest.mark.skipif(
@@ -60,8 +64,15 @@ def many_articles(django_db_setup, django_db_blocker):
 
 
 def search_page(word: str):
-    results = Article.objects.live().for_listing().search(word)
-    return results.count(), list(results[:12])
+    """The first page of results as the search page gets it: ranked and
+    counted in one query, then the page's cards with their snippets."""
+    pages = ResultPages(
+        Article.objects.live().search(word),
+        ARTICLES_PER_PAGE,
+        load=partial(result_cards, text=word),
+    )
+    page = pages.page(1)
+    return pages.count, list(page.object_list)
 
 
 def uses_search_index(word: str) -> bool:
