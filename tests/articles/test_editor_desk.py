@@ -47,6 +47,15 @@ def form_of(article, **overrides):
     return article_form(**{**fields, **overrides})
 
 
+def save_edits(client, article, **edits):
+    """Open the article's change form and save it with ``edits``, as an
+    editor does (the form's own edit token included)."""
+    page = client.get(change_url(article))
+    return client.post(
+        change_url(article), form_of(article, edit_token=token_in(page), **edits)
+    )
+
+
 def bodies(article) -> list[str]:
     return [version.field_dict["body"] for version in versions.versions_of(article)]
 
@@ -135,17 +144,8 @@ def test_preview_is_for_people_who_write(client):
 
 def test_every_save_keeps_a_version(editor_client, author):
     article = DraftArticleFactory(author=author, body="First text.")
-    page = editor_client.get(change_url(article))
-
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="Second text.", edit_token=token_in(page)),
-    )
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="Third text.", edit_token=token_in(page)),
-    )
+    save_edits(editor_client, article, body="Second text.")
+    save_edits(editor_client, article, body="Third text.")
 
     # The text from before the first edit is kept too.
     assert bodies(article) == ["Third text.", "Second text.", "First text."]
@@ -157,16 +157,8 @@ def test_every_save_keeps_a_version(editor_client, author):
 def test_a_text_sent_back_untouched_is_not_noted_as_changed(editor_client, author):
     """Browsers send CRLF line endings: the same text is not a change."""
     article = DraftArticleFactory(author=author, body="Line one.\n\nLine two.")
-    page = editor_client.get(change_url(article))
-
-    editor_client.post(
-        change_url(article),
-        form_of(
-            article,
-            title="A new title",
-            body="Line one.\r\n\r\nLine two.",
-            edit_token=token_in(page),
-        ),
+    save_edits(
+        editor_client, article, title="A new title", body="Line one.\r\n\r\nLine two."
     )
 
     latest = versions.versions_of(article).first()
@@ -176,23 +168,11 @@ def test_a_text_sent_back_untouched_is_not_noted_as_changed(editor_client, autho
 
 def test_a_save_that_leaves_the_text_as_it_was_keeps_no_version(editor_client, author):
     article = DraftArticleFactory(author=author, body="First text.")
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="Second text.", edit_token=token_in(page)),
-    )
-    page = editor_client.get(change_url(article))
+    save_edits(editor_client, article, body="Second text.")
 
     # A new topic only: the text is the last version's.
-    response = editor_client.post(
-        change_url(article),
-        form_of(
-            article,
-            body="Second text.",
-            tags="Pay",
-            create_topics="on",
-            edit_token=token_in(page),
-        ),
+    response = save_edits(
+        editor_client, article, body="Second text.", tags="Pay", create_topics="on"
     )
 
     assert response.status_code == 302
@@ -214,11 +194,7 @@ def test_an_autosave_of_unchanged_text_keeps_the_last_version(editor_client, aut
 
 def test_versions_page_compares_two_versions(editor_client, author):
     article = DraftArticleFactory(author=author, body="Keep this.\nOld line.")
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="Keep this.\nNew line.", edit_token=token_in(page)),
-    )
+    save_edits(editor_client, article, body="Keep this.\nNew line.")
 
     page = editor_client.get(versions_url(article))
 
@@ -235,13 +211,7 @@ def test_versions_page_compares_two_versions(editor_client, author):
 
 def test_restoring_a_version_is_itself_a_new_version(editor_client, author):
     article = DraftArticleFactory(author=author, title="Old title", body="Old text.")
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(
-            article, title="New title", body="New text.", edit_token=token_in(page)
-        ),
-    )
+    save_edits(editor_client, article, title="New title", body="New text.")
     old = versions.versions_of(article).last()
     token = editor_client.get(versions_url(article)).context["edit_token"]
 
@@ -261,17 +231,9 @@ def test_restoring_a_version_is_itself_a_new_version(editor_client, author):
 
 def test_restore_is_refused_when_the_article_changed_since(editor_client, author):
     article = DraftArticleFactory(author=author, body="Old text.")
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="New text.", edit_token=token_in(page)),
-    )
+    save_edits(editor_client, article, body="New text.")
     stale = editor_client.get(versions_url(article)).context["edit_token"]
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="Newer text.", edit_token=token_in(page)),
-    )
+    save_edits(editor_client, article, body="Newer text.")
 
     old = versions.versions_of(article).last()
     editor_client.post(restore_url(article, old), {"edit_token": stale})
@@ -284,11 +246,7 @@ def test_writer_cannot_restore_someone_elses_article(
     writer_client, editor_client, author
 ):
     article = DraftArticleFactory(author=author, body="Old text.")
-    page = editor_client.get(change_url(article))
-    editor_client.post(
-        change_url(article),
-        form_of(article, body="New text.", edit_token=token_in(page)),
-    )
+    save_edits(editor_client, article, body="New text.")
     old = versions.versions_of(article).last()
 
     assert writer_client.get(versions_url(article)).status_code == 404
