@@ -108,6 +108,12 @@ def article_rank_vector():
     )
 
 
+def _reader_query(text: str) -> SearchQuery:
+    """A reader's words as PostgreSQL reads them: web search syntax ("quoted
+    phrases", or, -word), English stemming."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
 def uses_full_text(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
@@ -128,7 +134,7 @@ def with_snippets(queryset, text: str):
     """
     if not uses_full_text(queryset):
         return queryset.defer(None).defer("body_html", "search_vector", "rank_vector")
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = _reader_query(text)
     return queryset.annotate(
         headline=SearchHeadline(
             _snippet_source(),
@@ -172,6 +178,7 @@ class ResultPages(Paginator):
                 "pk", "total"
             )[bottom : bottom + self.per_page]
         )
+        # ``count`` is a cached property: set here, it is never queried.
         if ranked:
             self.__dict__["count"] = ranked[0][1]
         elif number == 1 and self.allow_empty_first_page:
@@ -210,7 +217,7 @@ def _snippet_source():
 
 
 def _full_text(queryset, text: str):
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = _reader_query(text)
     return (
         queryset.filter(search_vector=query)
         .annotate(rank=SearchRank(F("rank_vector"), query))
