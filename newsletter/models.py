@@ -29,6 +29,24 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    @staticmethod
+    def confirmable_q(issued_at) -> Q:
+        """Who a confirmation link issued at ``issued_at`` may confirm: a
+        pending subscriber who has not unsubscribed since it was issued.
+
+        The one rule for "who can confirm": the link's page (tokens.py) and
+        the confirmation itself (subscribers.subscriber_confirm) both ask it,
+        so a page never offers a confirmation the POST would refuse.
+        Confirmed, unsubscribed and suppressed (bounced or complained)
+        addresses are not confirmable.
+        """
+        return Q(status=Subscriber.Status.PENDING) & (
+            Q(unsubscribed_at__isnull=True) | Q(unsubscribed_at__lt=issued_at)
+        )
+
+    def confirmable(self, issued_at):
+        return self.filter(self.confirmable_q(issued_at))
+
     def counts_by_status(self) -> dict[str, int]:
         """Number of subscribers in each status, plus the total (one query)."""
         counts = self.aggregate(
