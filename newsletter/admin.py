@@ -632,6 +632,10 @@ class EditionAdmin(admin.ModelAdmin):
             "scheduled_for": when(edition.scheduled_for)
             if edition.status == Edition.Status.SCHEDULED and edition.scheduled_for
             else "",
+            "others": [
+                (other, when(other.edition.scheduled_for))
+                for other in editions.scheduled_besides(edition)
+            ],
             "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
         }
         return TemplateResponse(

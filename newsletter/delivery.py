@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from .bounces import mail_event_record
 from .emails import DigestMail, Recipient
-from .models import Delivery, Edition, MailEvent, Subscriber
+from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
 from .transport import (
     BackendTransport,
     MailServerUnavailable,
@@ -128,7 +128,29 @@ def _start_sending(edition: Edition, now: datetime) -> None:
         if not started:
             return
         _fix_recipients(edition)
+        _withdraw_from_weekly(edition)
     _refresh_statistics()
+
+
+def _withdraw_from_weekly(edition: Edition) -> None:
+    """An article reaches subscribers once, whichever edition took it: the
+    weekly editions not gone out yet give up the articles of this one
+    (EditionQuerySet.yielding_to); a scheduled one left with no article goes
+    back to draft, so it sends nothing twice and nothing empty."""
+    waiting = Edition.objects.yielding_to(edition)
+    taken = EditionArticle.objects.filter(
+        edition__in=waiting,
+        article_id__in=edition.edition_articles.values("article_id"),
+    )
+    touched = set(taken.values_list("edition_id", flat=True))
+    if not touched:
+        return
+    taken.delete()
+    Edition.objects.filter(
+        pk__in=touched,
+        status=Edition.Status.SCHEDULED,
+        edition_articles__isnull=True,
+    ).update(status=Edition.Status.DRAFT, scheduled_for=None)
 
 
 def _fix_recipients(edition: Edition) -> None:

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -216,6 +216,34 @@ class EditionQuerySet(models.QuerySet):
     def archived(self):
         """Editions readers may see on the web: those going or gone out."""
         return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
+
+    def with_contents_end(self):
+        """Annotate ``contents_end``: up to when an edition going or gone out
+        covered the site's articles. A weekly edition covers its period; one
+        made by hand covers its week up to the moment it went out."""
+        return self.annotate(contents_end=Coalesce("period_end", "started_at"))
+
+    def sent_articles(self):
+        """Ids of the articles in editions going or gone out: they have reached
+        (or are reaching) subscribers, and go in no other automatic edition."""
+        return EditionArticle.objects.filter(
+            edition__in=self.archived().values("pk")
+        ).values("article_id")
+
+    def automatic(self):
+        """Editions the weekly job made (they have a period)."""
+        return self.filter(period_end__isnull=False)
+
+    def yielding_to(self, edition):
+        """The weekly editions not gone out yet that give up their copies of
+        ``edition``'s articles when it goes out (delivery._start_sending), so
+        no article reaches subscribers twice. Hand-made ones are left as the
+        editors made them."""
+        return (
+            self.automatic()
+            .filter(status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED])
+            .exclude(pk=edition.pk)
+        )
 
     def due(self, now=None):
         """Editions the sender should work on now."""
