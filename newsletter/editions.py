@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 
 from articles.models import Article
 
-from .delivery import SendReport, edition_send
+from .delivery import SendReport, deliveries_reopen_unknown, edition_send
 from .emails import digest_message, edition_render
 from .models import Edition, EditionArticle, Subscriber
 
@@ -244,6 +244,22 @@ def edition_update(
     if changed:
         _send_when_due(edition, scheduled_for)
     return changed
+
+
+def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:
+    """Resend, deliberately, the mails of unknown outcome an editor confirmed
+    (``shown``: delivery id to attempts, as the confirmation page listed them).
+
+    Each is reopened once (delivery.deliveries_reopen_unknown) and sent by the
+    usual senders and task, so it goes out at most once more however often
+    this is called. Returns how many were reopened.
+    """
+    from .tasks import enqueue_sending  # tasks.py builds on this module
+
+    reopened = deliveries_reopen_unknown(edition=edition, shown=shown)
+    if reopened:
+        transaction.on_commit(lambda: enqueue_sending(edition=edition))
+    return len(reopened)
 
 
 def edition_send_test(*, edition: Edition, to: str) -> None:

@@ -264,6 +264,9 @@ class EditionQuerySet(models.QuerySet):
             skipped_count=Count(
                 "deliveries", filter=Q(deliveries__status=statuses.SKIPPED)
             ),
+            unknown_count=Count(
+                "deliveries", filter=Delivery.unknown_q("deliveries__")
+            ),
         )
 
 
@@ -439,3 +442,14 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition} → {self.subscriber}"
+
+    @staticmethod
+    def unknown_q(prefix: str = "") -> Q:
+        """Failed with an unknown outcome: the mail may or may not have gone
+        out, so it is never retried by itself (an editor may resend it)."""
+        return Q(
+            **{
+                f"{prefix}status": Delivery.Status.FAILED,
+                f"{prefix}failure": Delivery.Failure.UNKNOWN,
+            }
+        )
