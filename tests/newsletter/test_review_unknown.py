@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 
-from newsletter import delivery
+from newsletter import delivery, editions
 from newsletter.models import Delivery, Edition
 from tests.factories import NOW, EditionFactory, UserFactory, make_subscribers
 from tests.newsletter.backends import SimulatedKill
@@ -316,3 +317,44 @@ def test_nothing_to_resend_says_so(admin_client, recorder):
     response = admin_client.get(resend_url(edition), follow=True)
 
     assert "nothing to resend" in response.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_resending_at_once_mail_each_address_once(
+    outcome, recorder, is_postgres
+):
+    if not is_postgres:
+        pytest.skip("needs PostgreSQL (concurrent writers)")
+    shown = dict(
+        outcome.deliveries.filter(Delivery.unknown_q()).values_list("pk", "attempts")
+    )
+    barrier = threading.Barrier(2)
+    reopened = []
+
+    def resend():
+        try:
+            barrier.wait(timeout=20)
+            reopened.append(
+                editions.edition_resend_unknown(edition=outcome, shown=shown)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=resend) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(reopened) == [0, 2]
+    assert sorted(recorder.recipients) == unknown_emails_before(shown)
+    assert set(recorder.recipients.values()) == {1}
+
+
+def unknown_emails_before(shown):
+    return sorted(
+        Delivery.objects.filter(pk__in=shown).values_list(
+            "subscriber__email", flat=True
+        )
+    )
