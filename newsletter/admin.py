@@ -1,8 +1,10 @@
 import csv
+import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Max, Q
 from django.http import (
     Http404,
@@ -280,6 +282,19 @@ class EditionArticleInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+def unknown_url(edition) -> str:
+    """The delivery list filtered to an edition's mails of unknown outcome."""
+    query = urlencode(
+        {"edition__id__exact": edition.pk, "failure__exact": Delivery.Failure.UNKNOWN}
+    )
+    return f"{reverse('admin:newsletter_delivery_changelist')}?{query}"
+
+
+# "pk:attempts" of one delivery, as the resend confirmation lists it.
+SHOWN_DELIVERY = re.compile(r"([0-9]{1,18}):([0-9]{1,4})")
+RESEND_LISTED = 100  # addresses named on the confirmation page; the rest linked
+
+
 SEND_NOW_BUTTON = "_send_now"
 SEND_TEST_BUTTON = "_send_test"
 ADD_WEEK_BUTTON = "_add_week"
@@ -383,11 +398,16 @@ class EditionAdmin(admin.ModelAdmin):
             if count
         ]
         return format_html(
-            '{} <span class="quiet">of {}</span>{}',
+            '{} <span class="quiet">of {}</span>{}{}',
             obj.sent_count,
             obj.recipient_count,
             format_html('<br><span class="quiet">{}</span>', ", ".join(others))
             if others
+            else "",
+            format_html(
+                '<br><a href="{}">{} unknown</a>', unknown_url(obj), obj.unknown_count
+            )
+            if obj.unknown_count
             else "",
         )
 
@@ -419,7 +439,18 @@ class EditionAdmin(admin.ModelAdmin):
         to_go -= obj.skipped_count
         if to_go:
             counts += f" ({to_go} still to send, or failed and to be retried)"
-        return counts
+        if not obj.unknown_count:
+            return counts
+        return format_html(
+            "{}<br>Of the failed, <strong>{} of unknown outcome</strong>: the "
+            "sender stopped or the connection broke while handing them over, so "
+            'they may or may not have gone out. <a href="{}">See who</a> · '
+            '<a href="{}">Resend to them…</a>',
+            counts,
+            obj.unknown_count,
+            unknown_url(obj),
+            reverse("admin:newsletter_edition_resend_unknown", args=[obj.pk]),
+        )
 
     @admin.display(description="after it went out")
     def outcome_counts(self, obj):
@@ -565,6 +596,11 @@ class EditionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.send_now_view),
                 name="newsletter_edition_send_now",
             ),
+            path(
+                "<int:pk>/resend-unknown/",
+                self.admin_site.admin_view(self.resend_unknown_view),
+                name="newsletter_edition_resend_unknown",
+            ),
         ]
         return own + super().get_urls()
 
@@ -632,11 +668,77 @@ class EditionAdmin(admin.ModelAdmin):
             "scheduled_for": when(edition.scheduled_for)
             if edition.status == Edition.Status.SCHEDULED and edition.scheduled_for
             else "",
+            "others": [
+                (other, when(other.edition.scheduled_for))
+                for other in editions.scheduled_besides(edition)
+            ],
             "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
         }
         return TemplateResponse(
             request, "admin/newsletter/edition/send_confirm.html", context
         )
+
+    def resend_unknown_view(self, request, pk):
+        """GET: who would get the edition again, and that some may have it.
+        POST: resend to exactly the deliveries the page listed."""
+        edition = self._edition_or_403(request, pk, change=True)
+        if request.method == "POST":
+            shown = self._shown_deliveries(request, edition)
+            resent = editions.edition_resend_unknown(edition=edition, shown=shown)
+            if resent:
+                self.message_user(
+                    request,
+                    f"Resending “{edition}” to {resent} subscriber(s) whose mail "
+                    "had an unknown outcome; the mails go out within seconds.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    "Nothing was resent: those mails were resent already (by "
+                    "you or another editor) or are no longer of unknown outcome.",
+                    messages.WARNING,
+                )
+            return self._back(edition)
+        unknown = edition.deliveries.filter(Delivery.unknown_q()).order_by("pk")
+        rows = list(unknown.values_list("pk", "attempts", "subscriber__email"))
+        if not rows:
+            self.message_user(
+                request,
+                f"No mail of “{edition}” has an unknown outcome: nothing to resend.",
+                messages.WARNING,
+            )
+            return self._back(edition)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Resend “{edition}” to {len(rows)} subscriber(s)?",
+            "subtitle": str(edition),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": edition,
+            "count": len(rows),
+            "addresses": [email for _, _, email in rows[:RESEND_LISTED]],
+            "more": max(0, len(rows) - RESEND_LISTED),
+            "shown": ",".join(f"{pk}:{attempts}" for pk, attempts, _ in rows),
+            "unknown_url": unknown_url(edition),
+            "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
+        }
+        return TemplateResponse(
+            request, "admin/newsletter/edition/resend_unknown.html", context
+        )
+
+    def _shown_deliveries(self, request, edition) -> dict[int, int]:
+        """The ``pk:attempts`` list the confirmation page posted; 400 if it is
+        not one this edition's page could have made."""
+        raw = request.POST.get("deliveries", "")
+        items = raw.split(",") if raw else []
+        matches = [SHOWN_DELIVERY.fullmatch(item) for item in items]
+        if not matches or not all(matches):
+            raise BadRequest("Resend the mails from the confirmation page.")
+        shown = {int(match[1]): int(match[2]) for match in matches}
+        if edition.deliveries.filter(pk__in=shown).count() != len(shown):
+            raise BadRequest("These deliveries are not this edition's.")
+        return shown
 
     def _send_test(self, request, edition):
         if not request.user.email:

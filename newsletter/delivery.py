@@ -11,9 +11,22 @@ kind "unknown", never retried, because the mail may have gone out. A mail
 whose hand-over a living sender cannot confirm (a timeout or a dropped
 connection after the message data was sent) is recorded the same way. That is
 the at-most-once choice: a subscriber may miss one edition then (shown in the
-admin), but nobody is mailed twice. Only failures known to have happened
+admin, where an editor can resend to them deliberately: deliveries_reopen_unknown),
+but nobody is mailed twice. Only failures known to have happened
 before hand-over are retried; a 5xx refusal is final. A stop by SIGTERM or
 Ctrl-C finishes the current mail and releases the rest.
+
+What a kill costs: one mail per sender, and a process runs sender_threads()
+senders (NEWSLETTER_SENDER_THREADS on PostgreSQL, 4 by default; one on
+SQLite). Each sender has at most one row in ``sending`` at any moment, but
+the senders of a process work side by side, each with a mail of its own in
+flight: that overlap of network waits (a pipeline of as many mails as there
+are senders) is where the throughput comes from. A process killed outright
+therefore leaves up to sender_threads() rows in ``sending``, all of them
+recorded as "unknown" once their claim expires; most of them were marked
+but never handed over, yet nothing written before the kill can tell those
+apart from the ones that left. NEWSLETTER_SENDER_THREADS=1 makes the loss
+one mail per process, at the cost of that overlap.
 
 Senders claim batches under a lease: the sender renews its batch's claim
 while it works, and another sender takes a batch over once its claim is older
@@ -38,7 +51,7 @@ from django.utils import timezone
 
 from .bounces import mail_event_record
 from .emails import DigestMail, Recipient
-from .models import Delivery, Edition, MailEvent, Subscriber
+from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
 from .transport import (
     BackendTransport,
     MailServerUnavailable,
@@ -128,7 +141,29 @@ def _start_sending(edition: Edition, now: datetime) -> None:
         if not started:
             return
         _fix_recipients(edition)
+        _withdraw_from_weekly(edition)
     _refresh_statistics()
+
+
+def _withdraw_from_weekly(edition: Edition) -> None:
+    """An article reaches subscribers once, whichever edition took it: the
+    weekly editions not gone out yet give up the articles of this one
+    (EditionQuerySet.yielding_to); a scheduled one left with no article goes
+    back to draft, so it sends nothing twice and nothing empty."""
+    waiting = Edition.objects.yielding_to(edition)
+    taken = EditionArticle.objects.filter(
+        edition__in=waiting,
+        article_id__in=edition.edition_articles.values("article_id"),
+    )
+    touched = set(taken.values_list("edition_id", flat=True))
+    if not touched:
+        return
+    taken.delete()
+    Edition.objects.filter(
+        pk__in=touched,
+        status=Edition.Status.SCHEDULED,
+        edition_articles__isnull=True,
+    ).update(status=Edition.Status.DRAFT, scheduled_for=None)
 
 
 def _fix_recipients(edition: Edition) -> None:
@@ -180,18 +215,70 @@ def _expire_interrupted(edition: Edition) -> None:
 
 
 def _finish_if_done(edition: Edition, report: SendReport) -> None:
+    """Mark the edition sent when nothing is left to try.
+
+    The edition's row is locked first, as deliveries_reopen_unknown locks it,
+    so a resend reopening deliveries meanwhile is either seen here or comes
+    after (and moves the edition back to ``sending``).
+    """
     _expire_interrupted(edition)
     in_progress = Q(status__in=[Status.PENDING, Status.SENDING]) | Q(
         status=Status.FAILED,
         retryable=True,
         attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
     )
-    if not edition.deliveries.filter(in_progress).exists():
+    with transaction.atomic():
+        sending = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING)
+        if not _lock(sending) or edition.deliveries.filter(in_progress).exists():
+            return
         report.finished = bool(
-            Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
-                status=Edition.Status.SENT, finished_at=timezone.now()
-            )
+            sending.update(status=Edition.Status.SENT, finished_at=timezone.now())
         )
+
+
+def _lock(editions: QuerySet) -> bool:
+    """Lock these edition rows until the transaction ends; True if any."""
+    return bool(list(editions.select_for_update().values_list("pk", flat=True)))
+
+
+def deliveries_reopen_unknown(*, edition: Edition, shown: dict[int, int]) -> list[int]:
+    """An editor's deliberate resend of deliveries of unknown outcome.
+
+    ``shown`` maps each delivery the editor confirmed to its ``attempts`` as
+    the confirmation page showed it. Each is reopened (pending again, for the
+    senders to claim like any other) only if it is still of unknown outcome
+    with those attempts, under a lock on the edition's row: so a second
+    click, two editors at once or a page left open across another resend
+    reopen nothing twice, and the engine then sends each reopened delivery
+    once. The edition
+    goes back to ``sending`` if it was sent. Returns the ids reopened; the
+    caller has the sending task run (editions.edition_resend_unknown).
+    """
+    by_attempts: dict[int, list[int]] = {}
+    for pk, attempts in shown.items():
+        by_attempts.setdefault(attempts, []).append(pk)
+    unknown = Q()
+    for attempts, ids in by_attempts.items():
+        unknown |= Q(pk__in=ids, attempts=attempts)
+    with transaction.atomic():
+        # One resend of an edition at a time (and not beside its finish).
+        if not shown or not _lock(Edition.objects.archived().filter(pk=edition.pk)):
+            return []
+        rows = edition.deliveries.filter(unknown, Delivery.unknown_q())
+        reopened = list(rows.values_list("pk", flat=True))
+        if not reopened:
+            return []
+        Delivery.objects.filter(_among(reopened)).filter(Delivery.unknown_q()).update(
+            status=Status.PENDING,
+            failure="",
+            retryable=True,
+            claimed_by="",
+            last_error="",
+        )
+        Edition.objects.filter(pk=edition.pk).update(
+            status=Edition.Status.SENDING, finished_at=None
+        )
+    return reopened
 
 
 # Claiming -------------------------------------------------------------------
@@ -321,10 +408,11 @@ def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
     # before its mail leaves, and the one before it ``sent``. Marking several
     # mails ``sending`` in one commit would leave all of them of unknown
     # outcome at a kill (lost for those subscribers, never retried), where
-    # today only the one mail in flight is; and recording ``sent`` marks in a
-    # group after the hand-overs would, at a kill, leave mails that went out
-    # looking interrupted. Either way more than the one mail in flight would be
-    # lost at a kill, so the commit stays per mail (it rides on the next mark).
+    # today only this sender's one mail in flight is; and recording ``sent``
+    # marks in a group after the hand-overs would, at a kill, leave mails that
+    # went out looking interrupted. Either way a sender would lose more than
+    # its one mail in flight at a kill, so the commit stays per mail (it rides
+    # on the next mark). The process's loss is one per sender: sender_threads().
     with connection.cursor() as cursor:  # autocommit: this statement commits
         cursor.execute(MARK_SENDING_SQL, params)
         marked = any(pk == recipient.delivery_id for (pk,) in cursor.fetchall())
@@ -516,6 +604,17 @@ def _send_in_threads(count: int, *args, report: SendReport) -> None:
         raise errors[0]
 
 
+def sender_threads() -> int:
+    """Senders per sending process: the most mails one kill can lose.
+
+    NEWSLETTER_SENDER_THREADS where the database lets senders skip each
+    other's locked rows (PostgreSQL); one otherwise (SQLite, one writer).
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        return 1
+    return max(1, settings.NEWSLETTER_SENDER_THREADS)
+
+
 def edition_send(
     *,
     edition: Edition,
@@ -529,7 +628,7 @@ def edition_send(
     The digest is rendered once; deliveries are then claimed in batches and
     sent over one connection per batch (see the module docstring for how
     each is recorded), by ``threads`` senders at once (default
-    NEWSLETTER_SENDER_THREADS; one on SQLite, which has a single writer).
+    sender_threads(); one on SQLite, which has a single writer).
     Failures known to have happened before hand-over are retried by later
     runs up to NEWSLETTER_MAX_ATTEMPTS times, NEWSLETTER_RETRY_DELAY seconds
     apart. The edition becomes ``sent`` when nothing is left to try. Raises
@@ -537,7 +636,7 @@ def edition_send(
     """
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
     should_stop = should_stop or (lambda: False)
-    threads = threads or settings.NEWSLETTER_SENDER_THREADS
+    threads = threads or sender_threads()
     if not connection.features.has_select_for_update_skip_locked:
         threads = 1
     report = SendReport()

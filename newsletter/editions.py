@@ -1,16 +1,17 @@
 """Newsletter editions: the weekly edition, scheduling, editing, test mails."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import formats, timezone
 
 from articles.models import Article
 
-from .delivery import SendReport, edition_send
+from .delivery import SendReport, deliveries_reopen_unknown, edition_send
 from .emails import digest_message, edition_render
 from .models import Edition, EditionArticle, Subscriber
 
@@ -29,23 +30,40 @@ def latest_send_moment(now: datetime) -> datetime:
 
 
 def week_start(period_end: datetime, *, exclude: Edition | None = None) -> datetime:
-    """Where the week ending at ``period_end`` starts: at the end of the
-    previous edition's period, or a week before if there was none."""
+    """Where the week ending at ``period_end`` starts: where the contents of
+    the last edition that went out end, weekly or made by hand
+    (EditionQuerySet.with_contents_end), or a week before if none did."""
     previous = (
-        Edition.objects.filter(period_end__lt=period_end)
+        Edition.objects.archived()
+        .with_contents_end()
+        .filter(contents_end__lt=period_end)
         .exclude(pk=exclude.pk if exclude else None)
-        .order_by("-period_end")
-        .first()
+        .aggregate(end=Max("contents_end"))["end"]
     )
-    return previous.period_end if previous else period_end - timedelta(days=7)
+    return previous or period_end - timedelta(days=7)
 
 
 def week_articles(period_start: datetime, period_end: datetime):
-    """The live articles published in a week, newest first (the edition's order)."""
+    """The live articles published in a week that no edition has taken to
+    subscribers yet, newest first (the edition's order)."""
     return (
         Article.objects.live()
         .filter(published_at__gt=period_start, published_at__lte=period_end)
+        .exclude(pk__in=Edition.objects.sent_articles())
         .newest_first()
+    )
+
+
+def week_went_out(period_end: datetime) -> bool:
+    """True if the week ending at ``period_end`` has its edition already: a
+    weekly one, or one that went out, made by hand, at or after its end."""
+    return (
+        Edition.objects.with_contents_end()
+        .filter(
+            Q(period_end__gte=period_end)
+            | Q(contents_end__gte=period_end, pk__in=Edition.objects.archived())
+        )
+        .exists()
     )
 
 
@@ -63,7 +81,8 @@ def edition_week(*, edition: Edition, now: datetime | None = None):
 def edition_add_week_articles(
     *, edition: Edition, now: datetime | None = None
 ) -> list[Article]:
-    """Add the week's live articles not yet in a draft or scheduled edition.
+    """Add the week's live articles (week_articles: none that went out
+    already) not yet in this edition.
 
     They go after the articles already there, newest first, as the weekly
     job orders them. Returns the articles added (none once sending started).
@@ -90,15 +109,18 @@ def edition_add_week_articles(
 def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     """Create this week's edition once its weekday and time have come.
 
-    It collects the articles published since the previous edition's period
-    end, newest first, and is scheduled NEWSLETTER_REVIEW_MINUTES from now so
-    editors can edit it first. Safe to call any number of times: the period
-    end is unique in the database. With NEWSLETTER_SKIP_EMPTY_WEEKS a week
-    without new articles gets no edition and the next one covers both weeks.
+    It collects the articles published since the contents of the last
+    edition that went out end (weekly or made by hand), newest first, leaving
+    out any article an edition has already taken to subscribers, and is
+    scheduled NEWSLETTER_REVIEW_MINUTES from now so editors can edit it
+    first. None once an edition covers the week (week_went_out). Safe to call
+    any number of times: the period end is unique in the database. With
+    NEWSLETTER_SKIP_EMPTY_WEEKS a week without new articles gets no edition
+    and the next one covers both weeks.
     """
     now = now or timezone.now()
     period_end = latest_send_moment(now)
-    if Edition.objects.filter(period_end__gte=period_end).exists():
+    if week_went_out(period_end):
         return None
     period_start = week_start(period_end)
     article_ids = list(
@@ -124,6 +146,51 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     except IntegrityError:
         return None  # another run created it a moment ago
     return edition
+
+
+@dataclass(frozen=True)
+class ScheduledBesides:
+    """Another scheduled edition, and what sending one edition now does to it."""
+
+    edition: Edition
+    shared: int  # articles in both
+    gives_up_shared: bool  # weekly: loses them when the other goes out
+    article_count: int
+
+    @property
+    def goes_back_to_draft(self) -> bool:
+        return self.gives_up_shared and self.shared == self.article_count > 0
+
+
+def scheduled_besides(edition: Edition) -> list[ScheduledBesides]:
+    """The other scheduled editions, soonest first, each with what sending
+    ``edition`` now does to it (the rule of EditionQuerySet.yielding_to,
+    which delivery applies when sending starts). One query."""
+    ours = edition.edition_articles.values("article_id")
+    others = (
+        Edition.objects.filter(status=Edition.Status.SCHEDULED)
+        .exclude(pk=edition.pk)
+        .annotate(
+            article_count=Count("edition_articles"),
+            shared=Count(
+                "edition_articles",
+                filter=Q(edition_articles__article_id__in=ours),
+            ),
+            gives_up=Exists(
+                Edition.objects.yielding_to(edition).filter(pk=OuterRef("pk"))
+            ),
+        )
+        .order_by("scheduled_for", "pk")
+    )
+    return [
+        ScheduledBesides(
+            edition=other,
+            shared=other.shared,
+            gives_up_shared=bool(other.gives_up),
+            article_count=other.article_count,
+        )
+        for other in others
+    ]
 
 
 def _send_when_due(edition: Edition, when: datetime | None) -> None:
@@ -177,6 +244,22 @@ def edition_update(
     if changed:
         _send_when_due(edition, scheduled_for)
     return changed
+
+
+def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:
+    """Resend, deliberately, the mails of unknown outcome an editor confirmed
+    (``shown``: delivery id to attempts, as the confirmation page listed them).
+
+    Each is reopened once (delivery.deliveries_reopen_unknown) and sent by the
+    usual senders and task, so it goes out at most once more however often
+    this is called. Returns how many were reopened.
+    """
+    from .tasks import enqueue_sending  # tasks.py builds on this module
+
+    reopened = deliveries_reopen_unknown(edition=edition, shown=shown)
+    if reopened:
+        transaction.on_commit(lambda: enqueue_sending(edition=edition))
+    return len(reopened)
 
 
 def edition_send_test(*, edition: Edition, to: str) -> None:

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,24 @@ class SubscriberQuerySet(models.QuerySet):
 
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    @staticmethod
+    def confirmable_q(issued_at) -> Q:
+        """Who a confirmation link issued at ``issued_at`` may confirm: a
+        pending subscriber who has not unsubscribed since it was issued.
+
+        The one rule for "who can confirm": the link's page (tokens.py) and
+        the confirmation itself (subscribers.subscriber_confirm) both ask it,
+        so a page never offers a confirmation the POST would refuse.
+        Confirmed, unsubscribed and suppressed (bounced or complained)
+        addresses are not confirmable.
+        """
+        return Q(status=Subscriber.Status.PENDING) & (
+            Q(unsubscribed_at__isnull=True) | Q(unsubscribed_at__lt=issued_at)
+        )
+
+    def confirmable(self, issued_at):
+        return self.filter(self.confirmable_q(issued_at))
 
     def counts_by_status(self) -> dict[str, int]:
         """Number of subscribers in each status, plus the total (one query)."""
@@ -199,6 +217,34 @@ class EditionQuerySet(models.QuerySet):
         """Editions readers may see on the web: those going or gone out."""
         return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
 
+    def with_contents_end(self):
+        """Annotate ``contents_end``: up to when an edition going or gone out
+        covered the site's articles. A weekly edition covers its period; one
+        made by hand covers its week up to the moment it went out."""
+        return self.annotate(contents_end=Coalesce("period_end", "started_at"))
+
+    def sent_articles(self):
+        """Ids of the articles in editions going or gone out: they have reached
+        (or are reaching) subscribers, and go in no other automatic edition."""
+        return EditionArticle.objects.filter(
+            edition__in=self.archived().values("pk")
+        ).values("article_id")
+
+    def automatic(self):
+        """Editions the weekly job made (they have a period)."""
+        return self.filter(period_end__isnull=False)
+
+    def yielding_to(self, edition):
+        """The weekly editions not gone out yet that give up their copies of
+        ``edition``'s articles when it goes out (delivery._start_sending), so
+        no article reaches subscribers twice. Hand-made ones are left as the
+        editors made them."""
+        return (
+            self.automatic()
+            .filter(status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED])
+            .exclude(pk=edition.pk)
+        )
+
     def due(self, now=None):
         """Editions the sender should work on now."""
         now = now or timezone.now()
@@ -217,6 +263,9 @@ class EditionQuerySet(models.QuerySet):
             ),
             skipped_count=Count(
                 "deliveries", filter=Q(deliveries__status=statuses.SKIPPED)
+            ),
+            unknown_count=Count(
+                "deliveries", filter=Delivery.unknown_q("deliveries__")
             ),
         )
 
@@ -393,3 +442,14 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition} → {self.subscriber}"
+
+    @staticmethod
+    def unknown_q(prefix: str = "") -> Q:
+        """Failed with an unknown outcome: the mail may or may not have gone
+        out, so it is never retried by itself (an editor may resend it)."""
+        return Q(
+            **{
+                f"{prefix}status": Delivery.Status.FAILED,
+                f"{prefix}failure": Delivery.Failure.UNKNOWN,
+            }
+        )

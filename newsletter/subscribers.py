@@ -104,15 +104,15 @@ def subscriber_send_confirmation(
 
 
 def subscriber_confirm(*, subscriber: Subscriber, issued_at: datetime) -> bool:
-    """Confirm a pending subscriber by a link issued at ``issued_at``.
+    """Confirm a subscriber by a link issued at ``issued_at``.
 
-    True if this call confirmed them; False if they were already confirmed,
-    or the link predates their latest unsubscription (nothing changes).
+    True if this call confirmed them; False if the link may not confirm them
+    (SubscriberQuerySet.confirmable_q: already confirmed, unsubscribed since
+    the link was issued, or suppressed); then nothing changes.
     """
-    link_is_current = Q(unsubscribed_at__isnull=True) | Q(unsubscribed_at__lt=issued_at)
     return bool(
-        Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING)
-        .filter(link_is_current)
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .confirmable(issued_at)
         .update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
     )
 

@@ -33,8 +33,9 @@ class LinkState(Enum):
     INVALID = "invalid"  # tampered, truncated or for nobody we know
     EXPIRED = "expired"
     STALE = "stale"  # issued before the subscriber's latest unsubscription
+    SUPPRESSED = "suppressed"  # mail to the address bounced for good or complained
     ALREADY_CONFIRMED = "already-confirmed"
-    READY = "ready"  # a pending subscriber: the POST may confirm
+    READY = "ready"  # confirmable (SubscriberQuerySet.confirmable_q): POST confirms
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,26 @@ def read_confirmation_token(token: str) -> ConfirmationLink:
         return ConfirmationLink(LinkState.EXPIRED)
     except (signing.BadSignature, TypeError, KeyError, ValueError, OverflowError):
         return ConfirmationLink(LinkState.INVALID)
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    subscriber = (
+        Subscriber.objects.filter(pk=subscriber_id)
+        .annotate(may_confirm=Subscriber.objects.confirmable_q(issued_at))
+        .first()
+    )
     if subscriber is None:
         return ConfirmationLink(LinkState.INVALID)
+    return ConfirmationLink(_state(subscriber), subscriber, issued_at)
+
+
+def _state(subscriber: Subscriber) -> LinkState:
+    """READY exactly when subscriber_confirm would confirm (the same rule);
+    otherwise why not."""
+    if subscriber.may_confirm:
+        return LinkState.READY
     if subscriber.status == Subscriber.Status.CONFIRMED:
-        state = LinkState.ALREADY_CONFIRMED
-    elif subscriber.status == Subscriber.Status.UNSUBSCRIBED or (
-        subscriber.unsubscribed_at and issued_at <= subscriber.unsubscribed_at
-    ):
-        state = LinkState.STALE
-    else:
-        state = LinkState.READY
-    return ConfirmationLink(state, subscriber, issued_at)
+        return LinkState.ALREADY_CONFIRMED
+    if subscriber.status == Subscriber.Status.SUPPRESSED:
+        return LinkState.SUPPRESSED
+    return LinkState.STALE  # unsubscribed, or since the link was issued
 
 
 def subscriber_for_unsubscribe_token(token: str) -> Subscriber | None:

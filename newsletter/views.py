@@ -22,6 +22,7 @@ LINK_STATUS = {
     tokens.LinkState.INVALID: 400,
     tokens.LinkState.EXPIRED: 410,
     tokens.LinkState.STALE: 410,
+    tokens.LinkState.SUPPRESSED: 410,
 }
 
 
