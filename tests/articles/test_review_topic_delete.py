@@ -10,9 +10,15 @@ from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, TopicCount
+from articles.roles import apply_role_permissions
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    apply_role_permissions()  # a transactional test flushed the migration's groups
 
 
 @pytest.fixture
