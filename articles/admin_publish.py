@@ -77,14 +77,24 @@ class PublishingAdminMixin:
             "actions": publishing.available_actions(article or self.model())
             if may_publish
             else [],
-            "may_submit": not may_publish
-            and (article is None or article.review_requested_at is None),
+            "may_submit": self.may_request_review(request, article),
             "tz_field": TZ_FIELD,
             "links_here": publishing.links_here(article, viewer=request.user)
             if article
             else None,
         }
         return super().render_change_form(request, context, add, change, **kw)
+
+    def may_request_review(self, request, article) -> bool:
+        """Whether "Submit for review" is offered: to a writer who may save
+        the article (the rule the change view answers 403 by), once."""
+        if roles.can_publish(request.user):
+            return False
+        if article is None:
+            return self.has_add_permission(request)
+        return article.review_requested_at is None and self.has_change_permission(
+            request, article
+        )
 
     def _publishing_redirect(self, request, article, *, added=False):
         """After a save by a publishing button: on to its confirmation.

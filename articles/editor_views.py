@@ -181,6 +181,7 @@ def versions_page(request, model_admin, object_id):
         "versions": kept,
         "comparison": comparison,
         "can_restore": model_admin.has_change_permission(request, article),
+        "restore_asks": versions.restore_asks_first(article),
         "edit_token": versions.edit_token(article.modified_at),
         "change_url": reverse("admin:articles_article_change", args=[article.pk]),
     }
@@ -210,6 +211,9 @@ def restore(request, model_admin, object_id, version_id):
         return HttpResponseRedirect(
             reverse("admin:articles_article_versions", args=[article.pk])
         )
+    question = versions.restore_question(article=article, version=version)
+    if question and request.POST.get("confirm") != "yes":
+        return _restore_confirmation(request, model_admin, article, version, question)
     versions.article_restore(article=article, version=version, user=request.user)
     messages.success(
         request,
@@ -217,3 +221,27 @@ def restore(request, model_admin, object_id, version_id):
         "it replaced is kept as a version too.",
     )
     return HttpResponseRedirect(change_url)
+
+
+def _restore_confirmation(request, model_admin, article, version, question):
+    """Restoring into an article readers see (or will) asks first, as the
+    publishing buttons do, showing what changes."""
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Restore an earlier version of “{article}”?",
+        "subtitle": None,
+        "opts": opts,
+        "app_label": opts.app_label,
+        "original": article,
+        "question": question,
+        "comparison": versions.restore_comparison(article=article, version=version),
+        "edit_token": request.POST.get("edit_token", ""),
+        "versions_url": reverse("admin:articles_article_versions", args=[article.pk]),
+        "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+    }
+    response = TemplateResponse(
+        request, "admin/articles/article/restore_confirm.html", context
+    )
+    add_never_cache_headers(response)
+    return response

@@ -11,6 +11,7 @@ refresh functions are plain, idempotent units, ready to be queued as
 background tasks.
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -69,8 +70,16 @@ def _article_deleted(sender, instance, **kwargs):
 
 
 def _tagging_changed(sender, instance, **kwargs):
-    if not kwargs.get("raw"):
-        topic_counts_refresh(tag_ids=[instance.tag_id])
+    if kwargs.get("raw") or _topic_being_deleted(kwargs.get("origin")):
+        return
+    topic_counts_refresh(tag_ids=[instance.tag_id])
+
+
+def _topic_being_deleted(origin) -> bool:
+    """Whether a tagging goes because its topic is deleted: the topic's count
+    row goes with it, and writing it again would break the delete's commit."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return isinstance(model, type) and issubclass(model, Tag)
 
 
 def _topics_or_picks_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -72,10 +72,16 @@ class ArticleSitemap(SiteSitemap):
 
 class TopicSitemap(SiteSitemap):
     def items(self):
-        # Filter and annotate share the join: only live articles' dates count.
+        # live_topics() filters on kept counts, not on a join of articles:
+        # the date takes only live ones (a scheduled one would announce itself).
         return (
             live_topics()
-            .annotate(last_published=Max("article__published_at"))
+            .annotate(
+                last_published=Max(
+                    "article__published_at",
+                    filter=ArticleQuerySet.live_q("article__"),
+                )
+            )
             .order_by("pk")
         )
 

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
-from .models import Article
+from .models import Article, State
+from .publishing import when
 
 VERSIONED_FIELDS = ("title", "excerpt", "body")
 AUTOSAVE = "Autosaved"
@@ -152,6 +153,40 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
     ):
         article.save(update_fields=[*VERSIONED_FIELDS, "modified_at"])
     return article
+
+
+def restore_asks_first(article: Article) -> bool:
+    """Restoring into a live or scheduled article asks first, as publishing
+    does; a draft, which readers do not see, is restored in one click."""
+    return article.state != State.DRAFT
+
+
+def restore_question(*, article: Article, version: Version) -> str:
+    """What restoring ``version`` changes for readers, asked before doing it
+    (empty when it does not ask)."""
+    if not restore_asks_first(article):
+        return ""
+    saved = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+    if article.is_live:
+        return (
+            f"Readers see the version of {saved} on the live page as soon as you "
+            "confirm: its title and text replace what the page shows now."
+        )
+    return (
+        f"Readers will see the version of {saved} when the article goes live, "
+        f"{when(article.published_at)}: its title and text replace the "
+        "scheduled ones as soon as you confirm."
+    )
+
+
+def restore_comparison(*, article: Article, version: Version) -> dict:
+    """What the page shows now against what the restore puts back."""
+    fields = version.field_dict
+    return {
+        "title_now": article.title,
+        "title_restored": fields.get("title") or "",
+        "lines": diff_lines(article.body, fields.get("body") or ""),
+    }
 
 
 # -- Comparing ---------------------------------------------------------------

@@ -171,6 +171,13 @@ def test_editor_journey(page, step, demo_site, roles, cover, new_context, page_w
 
     with step("restore the previous version: still live, the old text back"):
         page.get_by_role("button", name="Restore version 1").click()
+        # A live article: the restore says what readers will see, and asks.
+        expect(page.locator(".publish-confirm__summary")).to_contain_text(
+            "Readers see the version of"
+        )
+        article.refresh_from_db()
+        assert "and your market" in article.body  # nothing changed yet
+        page.get_by_role("button", name="Yes, restore this version").click()
         expect(messages(page)).to_contain_text("is back")
         expect(page.locator("#id_body")).to_have_value(FIRST_BODY)
         expect(page.get_by_role("region", name="Publishing")).to_contain_text(
