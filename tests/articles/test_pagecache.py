@@ -181,7 +181,7 @@ def test_responses_setting_a_cookie_or_private_are_never_stored():
     assert not pagecache.is_public(per_language)
 
 
-def test_previews_are_never_stored(client, page_cache, now):
+def test_anonymous_visitors_get_no_preview(client, page_cache, now):
     draft = DraftArticleFactory(title="Secret draft")
     editor = Client()
     editor.force_login(EditorFactory())
