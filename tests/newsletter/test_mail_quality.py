@@ -36,7 +36,7 @@ def _site(settings):
 
 @pytest.fixture
 def edition():
-    with time_machine.travel(NOW):
+    with time_machine.travel(NOW, tick=False):
         return EditionFactory(
             subject="This week: salaries and CVs",
             intro="Two pieces to help you get the job you want.",
