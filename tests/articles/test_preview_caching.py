@@ -65,6 +65,7 @@ def test_a_draft_preview_is_never_stored_nor_shared(
     editor = Client()
     editor.force_login(EditorFactory())
     url = preview_url(draft)
+    cache_writes.clear()  # from here on: the preview and what follows it
 
     preview = editor.get(url)
 
