@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 
 from tests import tasks
 
@@ -27,6 +28,16 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
     settings.SITE_URL = "https://careerhub.example"
+
+
+@pytest.fixture
+def now():
+    """Freeze time at NOW (a Monday noon UTC; 13:00 in London, BST) for the
+    whole test: dates are fixed, never "now plus a bit"."""
+    from tests.factories import NOW
+
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from newsletter import tokens
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def public_urls():
+def public_urls(now):
     """One of each public page, with an article that links to another."""
     target = ArticleFactory(title="Negotiating a raise", topics=["salary"])
     article = ArticleFactory(
@@ -29,9 +28,7 @@ def public_urls():
         topics=["interviews", "salary"],
     )
     article.related.add(target)
-    edition = EditionFactory(
-        status="sent", started_at=timezone.now(), articles=[article, target]
-    )
+    edition = EditionFactory(status="sent", started_at=now, articles=[article, target])
     return [
         reverse("articles:home"),
         reverse("articles:list"),
@@ -48,10 +45,10 @@ def public_urls():
 
 
 @pytest.fixture
-def private_urls():
+def private_urls(now):
     """Pages for one subscriber, never cached (they may carry a CSRF token)."""
     pending = SubscriberFactory(status="pending")
-    token = tokens.make_confirmation_token(pending, issued_at=timezone.now())
+    token = tokens.make_confirmation_token(pending, issued_at=now)
     return [
         reverse("newsletter:confirm", args=[token]),
         SubscriberFactory().get_unsubscribe_path(),

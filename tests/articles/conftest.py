@@ -1,15 +1,7 @@
 import pytest
-import time_machine
 from django.test import Client
 
-from tests.factories import NOW, AuthorFactory, EditorFactory, WriterFactory
-
-
-@pytest.fixture
-def now():
-    """Freeze time at NOW (a Monday noon UTC; 13:00 in London, BST)."""
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+from tests.factories import AuthorFactory, EditorFactory, WriterFactory
 
 
 @pytest.fixture

@@ -310,8 +310,7 @@ def test_writer_does_not_see_the_newsletter_or_subscribers(
         for model, model_admin in admin.site._registry.items()
         if model._meta.app_label == "newsletter"
     ]
-    if not newsletter_admins:
-        pytest.skip("The newsletter app has no admin pages yet.")
+    assert newsletter_admins  # subscribers and editions at least
 
     writer_index = writer_client.get(reverse("admin:index"))
     editor_index = editor_client.get(reverse("admin:index"))

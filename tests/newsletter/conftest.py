@@ -45,7 +45,7 @@ def recorder(settings):
 def edition():
     """A one-article edition due since a minute before NOW (test files with
     an edition of their own define ``edition`` themselves)."""
-    with time_machine.travel(NOW):
+    with time_machine.travel(NOW, tick=False):
         return EditionFactory(
             subject="This week: salaries and CVs",
             status=Edition.Status.SCHEDULED,

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from newsletter import delivery
 from newsletter.models import Delivery, Edition, Subscriber
@@ -28,16 +27,16 @@ def _needs_postgres(is_postgres):
         pytest.skip("needs PostgreSQL (its planner and row locks)")
 
 
-def test_claim_reads_the_pending_rows_only_when_most_have_gone_out():
+def test_claim_reads_the_pending_rows_only_when_most_have_gone_out(now):
     Subscriber.objects.bulk_create(
         Subscriber(email=f"reader{n}@example.com", status="confirmed")
         for n in range(LIST_SIZE)
     )
     edition = EditionFactory(
         status=Edition.Status.SCHEDULED,
-        scheduled_for=timezone.now() - timedelta(minutes=1),
+        scheduled_for=now - timedelta(minutes=1),
     )
-    delivery._start_sending(edition, timezone.now())  # statistics: all pending
+    delivery._start_sending(edition, now)  # statistics: all pending
     first_pending = (
         Delivery.objects.filter(edition=edition).order_by("pk")[LIST_SIZE - BATCH].pk
     )
@@ -47,7 +46,7 @@ def test_claim_reads_the_pending_rows_only_when_most_have_gone_out():
 
     with transaction.atomic():
         plan = (
-            delivery.claimable_pending(edition, timezone.now())
+            delivery.claimable_pending(edition, now)
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:BATCH]
             .explain(analyze=True)

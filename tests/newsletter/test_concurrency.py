@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.test import Client
-from django.utils import timezone
 
 from newsletter import delivery
 from newsletter.models import Delivery, Edition, Subscriber
@@ -86,11 +85,11 @@ def test_50_concurrent_sign_ups_of_one_address_give_one_row_and_no_error(
     assert len(mailoutbox) == 1  # the throttle holds under concurrency too
 
 
-def test_two_senders_started_together_send_2000_mails_one_each(recorder, settings):
+def test_two_senders_started_together_send_2000_mails_one_each(recorder, settings, now):
     article = ArticleFactory()
     edition = EditionFactory(
         status=Edition.Status.SCHEDULED,
-        scheduled_for=timezone.now() - timedelta(minutes=1),
+        scheduled_for=now - timedelta(minutes=1),
         articles=[article],
     )
     make_subscribers(2000)
@@ -121,10 +120,10 @@ def test_two_senders_started_together_send_2000_mails_one_each(recorder, setting
     assert edition.status == "sent"
 
 
-def test_two_workers_with_four_sender_threads_each_send_every_mail_once(recorder):
+def test_two_workers_with_four_sender_threads_each_send_every_mail_once(recorder, now):
     edition = EditionFactory(
         status=Edition.Status.SCHEDULED,
-        scheduled_for=timezone.now() - timedelta(minutes=1),
+        scheduled_for=now - timedelta(minutes=1),
         articles=[ArticleFactory()],
     )
     make_subscribers(3000)

@@ -36,7 +36,7 @@ def _site(settings):
 
 @pytest.fixture
 def edition():
-    with time_machine.travel(NOW):
+    with time_machine.travel(NOW, tick=False):
         return EditionFactory(
             subject="This week: salaries and CVs",
             intro="Two pieces to help you get the job you want.",
@@ -115,14 +115,22 @@ def test_the_digest_text_reads_well_by_itself(edition, reader):
     unsubscribe = f"{SITE}/newsletter/unsubscribe/{reader.token}/"
 
     lines = [line.strip() for line in text.splitlines()]
-    for entry in edition.live_articles():
-        article = entry.article
+    # Both articles, in the editors' order (not the code's own list of them).
+    articles = [entry.article for entry in edition.edition_articles.all()]
+    assert [article.title for article in articles] == [
+        "How to answer salary questions",
+        "Writing a CV that gets read",
+    ]
+    positions = []
+    for article in articles:
         at = lines.index(f"* {article.title}")
+        positions.append(at)
         assert lines[at + 1 : at + 4] == [
             f"By {article.author.name}",
             " ".join(article.summary.split()),  # the excerpt, on one line
             f"{SITE}{article.get_absolute_url()}",
         ]
+    assert positions == sorted(positions)
     assert unsubscribe in text
     assert "CareerHub, 1 Test Street, Testtown 12345" in text
     assert "<" not in text and "{%" not in text and "{{" not in text

@@ -20,7 +20,7 @@ SITE = "https://careerhub.example"
 
 @pytest.fixture(autouse=True)
 def _clock():
-    with time_machine.travel(NOW) as traveller:
+    with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
 
