@@ -63,8 +63,8 @@ def publish_date_kept(article) -> dict:
     }
 
 
-def live_article_with_two_versions(editor_client, factory=ArticleFactory):
-    article = factory(title="Old title", body="Keep this.\nOld line.")
+def live_article_with_two_versions(editor_client, factory=ArticleFactory, **fields):
+    article = factory(title="Old title", body="Keep this.\nOld line.", **fields)
     edits = {"title": "New title", "body": "Keep this.\nNew line."}
     saved = save_edits(editor_client, article, **edits, **publish_date_kept(article))
     assert saved.status_code == 302
@@ -101,13 +101,13 @@ def test_live_article_says_readers_see_it_at_once(editor_client, now):
 
 def test_scheduled_article_says_when_readers_will_see_it(editor_client, now):
     article, old, token = live_article_with_two_versions(
-        editor_client, ScheduledArticleFactory
+        editor_client, ScheduledArticleFactory, published_at=NOW + timedelta(days=7)
     )
 
     page = editor_client.post(restore_url(article, old), {"edit_token": token})
 
     assert "Readers will see the version of" in page.text
-    assert "when the article goes live, Monday 22 June 2026" in page.text
+    assert "when the article goes live, Monday 22 June 2026, 13:00 BST" in page.text
 
 
 def test_confirmed_restore_puts_the_version_back_on_the_live_page(
