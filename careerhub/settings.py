@@ -458,6 +458,11 @@ LOGGING = {
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 # Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
+# Failed logins to the mail service webhooks allowed per client address;
+# then 429 until the period ends (the services themselves never fail).
+NEWSLETTER_WEBHOOK_FAILURE_LIMIT = os.environ.get(
+    "NEWSLETTER_WEBHOOK_FAILURE_LIMIT", "10/hour"
+)
 # The client's address for the sign-up limit: see CLIENT_IP_HEADER.
 # The weekly edition: weekday (0 = Monday ... 6 = Sunday) and local time.
 NEWSLETTER_SEND_WEEKDAY = env_int("NEWSLETTER_SEND_WEEKDAY", 1)
