@@ -441,6 +441,11 @@ CLIENT_IP_HEADER = os.environ.get(
 # While the database is unreachable, pages answer 503 asking to retry after:
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 60)
 
+# Server time the live previews of one editor may take, in seconds per
+# period (each preview counts at least 50 ms); beyond it the preview answers
+# 429 until the period ends. Typing an ordinary article stays far below it.
+ARTICLES_PREVIEW_BUDGET = os.environ.get("ARTICLES_PREVIEW_BUDGET", "10/minute")
+
 # Public pages are cacheable by browsers and proxies for this many seconds.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 

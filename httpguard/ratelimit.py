@@ -5,8 +5,9 @@ CACHE_URL points at Redis or Memcached. The client is its address
 (``httpguard.clients``) unless the caller names another one (a user).
 
 ``hit`` counts a request and says how long to wait once over the limit (the
-sign-up form, the editors' preview). ``over`` only looks, for limits that
-count failures (``hit`` after a failure): webhook logins.
+sign-up form). ``over`` only looks, for limits that count something known
+only afterwards (``hit`` then): failed webhook logins, or the server time
+the editors' previews took (``cost`` in milliseconds).
 """
 
 import time
@@ -31,8 +32,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
         ) from None
 
 
-def _window(request, scope: str, rate: str, who: str | None):
-    limit, period = parse_rate(rate)
+def _window(request, scope: str, rate: str | tuple[int, int], who: str | None):
+    limit, period = parse_rate(rate) if isinstance(rate, str) else rate
     now = time.time()
     window = int(now // period)
     who = client_address(request) if who is None else who
@@ -43,19 +44,22 @@ def _window(request, scope: str, rate: str, who: str | None):
     return key, limit, period, wait
 
 
-def hit(request, *, scope: str, rate: str, who: str | None = None) -> int | None:
-    """Count one request; return seconds to wait when over the limit, else None."""
+def hit(
+    request, *, scope: str, rate, who: str | None = None, cost: int = 1
+) -> int | None:
+    """Count one request (as ``cost``); return seconds to wait when over the
+    limit, else None. ``rate`` is '10/hour' or (10, 3600)."""
     key, limit, period, wait = _window(request, scope, rate, who)
     cache.add(key, 0, timeout=period)
     try:
-        count = cache.incr(key)
+        count = cache.incr(key, cost)
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
+        cache.set(key, cost, timeout=period)
+        count = cost
     return wait if count > limit else None
 
 
-def over(request, *, scope: str, rate: str, who: str | None = None) -> int | None:
+def over(request, *, scope: str, rate, who: str | None = None) -> int | None:
     """Seconds to wait if ``hit`` already reached the limit, else None (counts
     nothing)."""
     key, limit, _period, wait = _window(request, scope, rate, who)
