@@ -4,6 +4,9 @@ Served under the admin (login and CSRF checks), with the ArticleAdmin's own
 rules for who may see and change which article.
 """
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +20,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from httpguard import ratelimit
+
 from . import versions
 from .models import Article, State
 
@@ -24,6 +29,21 @@ from .models import Article, State
 # that a preview on every pause in typing stays cheap.
 MAX_BODY_CHARS = 100_000
 MAX_TITLE_CHARS = Article._meta.get_field("title").max_length
+
+
+# Previews are limited by the server time they take, per editor: a text made
+# to be slow ("[" * 99,000 takes about a second: markdown-it tries a link at
+# every "[", a linear cost but a large one) uses the share up in seconds,
+# while typing an ordinary article (a few ms a preview) never meets the limit.
+# Each preview counts at least PREVIEW_MIN_COST_MS, which bounds their number.
+PREVIEW_SCOPE = "articles-preview-ms"
+PREVIEW_MIN_COST_MS = 50
+
+
+def _preview_budget() -> tuple[int, int]:
+    """ARTICLES_PREVIEW_BUDGET ('10/minute': seconds of server time) in ms."""
+    seconds, period = ratelimit.parse_rate(settings.ARTICLES_PREVIEW_BUDGET)
+    return seconds * 1000, period
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -60,6 +80,16 @@ def preview(request, model_admin):
         or model_admin.has_change_permission(request)
     ):
         raise PermissionDenied
+    who, budget = f"user-{request.user.pk}", _preview_budget()
+    if wait := ratelimit.over(request, scope=PREVIEW_SCOPE, rate=budget, who=who):
+        response = _error(
+            "Preview paused: your previews used their share of the server's "
+            f"time. It comes back in {wait} second{'s' if wait != 1 else ''}.",
+            429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    started = time.monotonic()
     body = request.POST.get("body")
     if body is None:
         return _error("Send the article text as “body”.", 400)
@@ -80,6 +110,14 @@ def preview(request, model_admin):
         }
     )
     add_never_cache_headers(response)
+    spent_ms = int((time.monotonic() - started) * 1000)
+    ratelimit.hit(
+        request,
+        scope=PREVIEW_SCOPE,
+        rate=budget,
+        who=who,
+        cost=max(PREVIEW_MIN_COST_MS, spent_ms),
+    )
     return response
 
 

@@ -207,7 +207,7 @@ class ArticleAdminForm(forms.ModelForm):
         if "cover_image" not in fields:
             fields.pop("cover_staged", None)
         elif name := staged_uploads.name_of(
-            self.data.get(self.add_prefix("cover_staged"))
+            self.data.get(self.add_prefix("cover_staged")), owner=self._stager
         ):
             fields["cover_image"].help_text = (
                 f"The picture you chose is kept ({name.rsplit('/', 1)[-1]}): no need "
@@ -319,6 +319,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.requested_publish_at = requested
         cleaned["published_at"] = kept
 
+    @property
+    def _stager(self) -> int | None:
+        """Whose staged covers this form may use: its viewer's."""
+        return getattr(self.viewer, "pk", None)
+
     def _use_staged_cover(self, cleaned):
         """No new file but one kept from the last try: use that one."""
         if "cover_staged" not in self.fields or self.files.get(
@@ -327,10 +332,26 @@ class ArticleAdminForm(forms.ModelForm):
             return
         if cleaned.get("cover_image") is False:  # "Clear" ticked
             return
-        staged = staged_uploads.restore(cleaned.get("cover_staged", ""))
+        token = cleaned.get("cover_staged", "")
+        if not token:
+            return
+        staged = staged_uploads.restore(token, owner=self._stager)
         if staged is not None:
             cleaned["cover_image"] = staged
             self._staged_cover_used = True
+            return
+        # Expired, removed, forged or someone else's: never saved without
+        # the picture the editor believes is kept, and never another's.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("cover_staged")] = ""
+        self.add_error(
+            "cover_image",
+            forms.ValidationError(
+                "The picture chosen earlier is no longer kept (it is kept for a "
+                "day, for the person who chose it): choose the file again.",
+                code="cover_staged_lost",
+            ),
+        )
 
     @property
     def changed_data(self):
@@ -345,11 +366,17 @@ class ArticleAdminForm(forms.ModelForm):
         # next try, since the browser empties the file input.
         upload = self.files.get(self.add_prefix("cover_image"))
         cover = getattr(self, "cleaned_data", {}).get("cover_image")
-        if self._errors and upload and cover and "cover_staged" in self.fields:
-            token = staged_uploads.stage(cover)
+        if (
+            self._errors
+            and upload
+            and cover
+            and "cover_staged" in self.fields
+            and self._stager is not None
+        ):
+            token = staged_uploads.stage(cover, owner=self._stager)
             self.data = self.data.copy()
             self.data[self.add_prefix("cover_staged")] = token
-            name = staged_uploads.name_of(token)
+            name = staged_uploads.name_of(token, owner=self._stager)
             field = self.fields["cover_image"]
             field.help_text = (
                 "The picture you chose is kept: no need to choose it again. "

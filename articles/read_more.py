@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 
+from httpguard.ids import parse_id
+
 from . import roles
 
 LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
@@ -30,8 +32,6 @@ TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
 TARGET_FIELDS = ("title", "slug", "status", "published_at")
 # The viewer of commands run by the site's operators (load_demo): everything.
 SYSTEM = object()
-# The largest id a database stores (bigint): larger numbers match nothing.
-MAX_ID = 2**63 - 1
 
 
 # -- Parse ----------------------------------------------------------------
@@ -45,7 +45,8 @@ def references(source: str) -> list[str]:
 def target_ids(body_html: str) -> list[int]:
     """The ids referenced in rendered HTML, in order."""
     refs = TOKEN.findall(body_html or "")
-    return [int(ref) for ref in refs if ref.isdigit() and int(ref) <= MAX_ID]
+    # The shared id rule: larger than a bigint matches nothing.
+    return [pk for ref in refs if (pk := parse_id(ref)) is not None]
 
 
 # -- Resolve --------------------------------------------------------------
@@ -71,7 +72,7 @@ def resolve(refs: Iterable[str], *, viewer=None) -> dict:
     queries at most, whatever the number of references.
     """
     refs = set(refs)
-    ids = {int(ref) for ref in refs if ref.isdigit() and int(ref) <= MAX_ID}
+    ids = {pk for ref in refs if (pk := parse_id(ref)) is not None}
     slugs = {ref for ref in refs if not ref.isdigit()}
     found = {}
     if ids or slugs:
@@ -83,8 +84,9 @@ def resolve(refs: Iterable[str], *, viewer=None) -> dict:
                 found[article.slug] = article
     # Leading zeros ("007") name the same id.
     for ref in refs:
-        if ref.isdigit() and ref not in found and str(int(ref)) in found:
-            found[ref] = found[str(int(ref))]
+        pk = parse_id(ref)
+        if pk is not None and ref not in found and str(pk) in found:
+            found[ref] = found[str(pk)]
     former = slugs - found.keys()
     if former:
         renamed = (
@@ -165,7 +167,7 @@ def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
     def replace(match: re.Match) -> str:
         ref = match.group(1)
         # A slug that was never resolved to an id matches nothing.
-        target = targets.get(int(ref)) if ref.isdigit() else None
+        target = targets.get(parse_id(ref))
         if target is None:
             return ""
         title = html.escape(smart_quotes(target.title))

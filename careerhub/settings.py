@@ -453,6 +453,11 @@ CLIENT_IP_HEADER = os.environ.get(
 # While the database is unreachable, pages answer 503 asking to retry after:
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 60)
 
+# Server time the live previews of one editor may take, in seconds per
+# period (each preview counts at least 50 ms); beyond it the preview answers
+# 429 until the period ends. Typing an ordinary article stays far below it.
+ARTICLES_PREVIEW_BUDGET = os.environ.get("ARTICLES_PREVIEW_BUDGET", "10/minute")
+
 # Public pages are cacheable by browsers and proxies for this many seconds.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 
@@ -470,6 +475,11 @@ LOGGING = {
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 # Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
+# Failed logins to the mail service webhooks allowed per client address;
+# then 429 until the period ends (the services themselves never fail).
+NEWSLETTER_WEBHOOK_FAILURE_LIMIT = os.environ.get(
+    "NEWSLETTER_WEBHOOK_FAILURE_LIMIT", "10/hour"
+)
 # The client's address for the sign-up limit: see CLIENT_IP_HEADER.
 # The weekly edition: weekday (0 = Monday ... 6 = Sunday) and local time.
 NEWSLETTER_SEND_WEEKDAY = env_int("NEWSLETTER_SEND_WEEKDAY", 1)

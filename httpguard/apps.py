@@ -12,3 +12,7 @@ class HttpGuardConfig(AppConfig):
         from .admin_lists import harden_registered_admins
 
         harden_registered_admins()
+
+        from .ids import harden_object_ids
+
+        harden_object_ids()

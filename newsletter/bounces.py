@@ -13,6 +13,7 @@ so does one already recorded (the same service's event id): services resend
 webhooks.
 """
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import MailEvent, Subscriber
+
+logger = logging.getLogger(__name__)
 
 Kind = MailEvent.Kind
 Reason = Subscriber.SuppressionReason
@@ -104,11 +107,21 @@ def on_tracking_event(sender, event, esp_name, **kwargs) -> None:
     kind = tracking_event_kind(event)
     if kind is None or not event.recipient:
         return
+    if "\x00" in event.recipient:
+        # No subscriber has such an address (and PostgreSQL cannot even
+        # compare it): skip this event, keep the rest of the batch.
+        logger.warning("Tracking event via %s for an unreadable address", esp_name)
+        return
     mail_event_record(
         email=event.recipient,
         kind=kind,
         source=esp_name.lower(),
-        event_id=event.event_id or "",
+        event_id=_text(event.event_id),
         occurred_at=event.timestamp,
-        detail=event.description or event.mta_response or "",
+        detail=_text(event.description or event.mta_response),
     )
+
+
+def _text(value) -> str:
+    """A service's free text as a database stores it: no NUL."""
+    return str(value or "").replace("\x00", "")

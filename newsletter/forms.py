@@ -54,10 +54,28 @@ def clean_source(value: str) -> str:
     return value if SOURCE_PATH.fullmatch(value) else ""
 
 
+class EmailAddressField(forms.CharField):
+    """An address as typed: at most MAX_EMAIL_LENGTH characters (RFC 5321's
+    limit on a path, less its angle brackets). A longer one is refused with a
+    message saying so, and the form shows back only that many characters of
+    it, whatever was sent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_EMAIL_LENGTH)
+        super().__init__(**kwargs)
+        self.error_messages["max_length"] = (
+            f"An email address has at most {self.max_length} characters: "
+            "check what you typed."
+        )
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return data[: self.max_length] if isinstance(data, str) else data
+
+
 class SignupForm(forms.Form):
-    email = forms.CharField(
+    email = EmailAddressField(
         label="Email address",
-        max_length=320,
         error_messages={"required": "Enter your email address."},
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "inputmode": "email", "required": True}

@@ -88,7 +88,7 @@ class SignupView(PublicPageMixin, View):
         # must not tell anyone whether an address is subscribed. It repeats
         # only what the reader typed (the address, the page they came from).
         context = {
-            "typed_email": form.data.get("email", "").strip()[:320],
+            "typed_email": (form["email"].value() or "").strip(),
             "back_to": _article_path(clean_source(form.data.get("source", ""))),
         }
         return _private(render(request, "newsletter/check_inbox.html", context))

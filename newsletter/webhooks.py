@@ -6,6 +6,13 @@ anymail accepts webhook posts without authentication (with a warning) when no
 WEBHOOK_SECRET is set; here they do not exist until it is (404), so a site
 without the secret cannot be fed false bounces. The inbound ones also need
 NEWSLETTER_UNSUBSCRIBE_MAILBOX.
+
+Wrong secrets are counted per client address: after
+NEWSLETTER_WEBHOOK_FAILURE_LIMIT of them, that address gets 429 until the
+period ends, so the secret cannot be guessed by trying. A post the service
+itself cannot have meant (an address anymail cannot read, such as one with a
+NUL) answers 400; bad events within a batch are skipped by the handlers
+(bounces.py, inbound.py), so the rest of the batch is still recorded.
 """
 
 import logging
@@ -14,18 +21,45 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
 )
 from django.urls import URLPattern
 
+from httpguard import ratelimit
+from httpguard.clients import client_address
+
 logger = logging.getLogger(__name__)
 
 try:
+    from anymail.exceptions import (
+        AnymailInvalidAddress,
+        AnymailWebhookValidationFailure,
+    )
     from anymail.urls import urlpatterns as anymail_urlpatterns
 except ImportError:  # without the esp extra: no webhooks
     anymail_urlpatterns = []
+
+FAILURES = "newsletter-webhook-failures"
+
+
+def _too_many_failures(request, wait: int) -> HttpResponse:
+    logger.warning(
+        "Mail service webhook %r: too many failed logins from %r, refused for %ss",
+        request.path,
+        client_address(request),
+        wait,
+    )
+    response = HttpResponse(
+        "Too many failed logins to this webhook: try again later.",
+        status=429,
+        content_type="text/plain",
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def require_webhook_secret(view, *, setting: str = ""):
@@ -50,8 +84,25 @@ def require_webhook_secret(view, *, setting: str = ""):
                 f"Webhooks are off: set {' and '.join(missing)}.",
                 content_type="text/plain",
             )
+        rate = settings.NEWSLETTER_WEBHOOK_FAILURE_LIMIT
+        if wait := ratelimit.over(request, scope=FAILURES, rate=rate):
+            return _too_many_failures(request, wait)
         try:
             return view(request, *args, **kwargs)
+        except AnymailWebhookValidationFailure:
+            # A wrong or missing secret (or signature): Django answers 400.
+            ratelimit.hit(request, scope=FAILURES, rate=rate)
+            raise
+        except AnymailInvalidAddress:
+            logger.warning(
+                "Mail service webhook %r: an address in the post cannot be read",
+                request.path,
+            )
+            return HttpResponseBadRequest(
+                "An email address in this post cannot be read (a control "
+                "character?): nothing was recorded.",
+                content_type="text/plain",
+            )
         except ImproperlyConfigured:  # e.g. Mailgun's signing key not set
             logger.exception("Mail service webhook %s is not configured", request.path)
             return HttpResponseForbidden(

@@ -13,8 +13,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 
+from httpguard import ratelimit
 from httpguard.checks import check_shared_cache
-from newsletter import ratelimit
 from tests.factories import NOW
 from tests.newsletter.test_signup import sign_up
 

@@ -56,6 +56,12 @@
       try {
         const response = await post(pane.dataset.previewUrl, { body: body.value });
         answer = await response.json();
+        if (response.status === 429) {
+          // Too many previews: say so, and try again when the server allows.
+          const wait = Number(response.headers.get("Retry-After")) || 10;
+          clearTimeout(previewTimer);
+          previewTimer = setTimeout(refreshPreview, wait * 1000);
+        }
         if (!response.ok) {
           throw new Error(answer.error || "The preview could not be made.");
         }

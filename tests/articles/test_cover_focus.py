@@ -145,7 +145,7 @@ def test_chosen_cover_is_kept_when_the_form_has_an_error(editor_client, author):
         assert Image.open(handle).size == (2000, 1000)
 
 
-def test_a_forged_staged_name_is_ignored(editor_client, author):
+def test_a_forged_staged_name_is_refused_not_used(editor_client, author):
     default_storage.save("covers/someone-elses.jpg", io.BytesIO(two_halves()))
 
     response = editor_client.post(
@@ -157,5 +157,7 @@ def test_a_forged_staged_name_is_ignored(editor_client, author):
         ),
     )
 
-    assert response.status_code == 302
-    assert not Article.objects.get().cover_image
+    # As an expired token: a clear error, never another stored file.
+    assert response.status_code == 200
+    assert "no longer kept" in response.text
+    assert not Article.objects.exists()

@@ -77,7 +77,7 @@ def test_the_sweep_runs_again_every_hour_by_itself_and_never_twice(db_tasks):
 
 
 def test_a_cover_kept_for_a_form_being_corrected_survives_the_sweep(
-    editor_client, author
+    editor, editor_client, author
 ):
     cover = SimpleUploadedFile("desk.jpg", image_bytes(), content_type="image/jpeg")
     with time_machine.travel(NOW, tick=False):
@@ -85,7 +85,7 @@ def test_a_cover_kept_for_a_form_being_corrected_survives_the_sweep(
             add_url(), article_form(author=author.pk, cover_image=cover, cover_alt="")
         )
         token = refused.context["adminform"].form.data["cover_staged"]
-        name = staged_uploads.name_of(token)
+        name = staged_uploads.name_of(token, owner=editor.pk)
     stamp = NOW.timestamp()
     os.utime(default_storage.path(name), (stamp, stamp))
 
