@@ -450,7 +450,9 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Whatever a request supplied is logged escaped, one line per record.
+    "filters": {"escape": {"()": "httpguard.logsafe.EscapeControlCharacters"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
