@@ -5,6 +5,14 @@ date with a year beyond a C int: an OverflowError, which Django does not catch
 (it catches ValueError), so the list answers 500. Here it is a bad lookup like
 any other: the list comes back with Django's own "invalid parameters" answer.
 
+Other values fail only once the query is built: ``?started_at__year=99999``
+or ``__year=-5`` on any date field (Django allows lookups on every field of
+the model, not only the listed filters) or an aware time whose conversion to
+UTC overflows. The list's query is compiled here, without running it, so each
+is also a bad lookup. An action's ``_selected_action=abc`` (or an id beyond
+the column's range) and an autocomplete field posted with ``abc`` failed in
+the query too: both are checked against the primary key's field first.
+
 An object's history page looked the object up before asking for any
 permission: to a staff user without one, an id that exists answered 403 and
 one that does not a redirect. It now asks first, as the change page does.
@@ -13,10 +21,20 @@ Applied once every app's admin module is loaded (``HttpGuardConfig.ready``),
 to the project's ModelAdmins and third-party ones (auth, axes) alike.
 """
 
+import functools
+
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import (
+    BadRequest,
+    EmptyResultSet,
+    FullResultSet,
+    PermissionDenied,
+    ValidationError,
+)
 
 
 class SafeChangeList(ChangeList):
@@ -26,6 +44,51 @@ class SafeChangeList(ChangeList):
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
 
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        try:
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass
+        except (ValueError, OverflowError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset
+
+
+def is_valid_value(field, value) -> bool:
+    """Whether ``value`` can name a row by ``field`` (type and column range)."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteMixin:
+    """Shows a posted value that names nothing as nothing, not a query error."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        to_field = opts.get_field(
+            getattr(self.field.remote_field, "field_name", opts.pk.attname)
+        )
+        value = [v for v in value if v in ("", None) or is_valid_value(to_field, v)]
+        return super().optgroups(name, value, attr)
+
+
+@functools.cache
+def _safe_widget_class(widget_class):
+    return type(widget_class.__name__, (SafeAutocompleteMixin, widget_class), {})
+
+
+def _with_safe_autocomplete(formfield):
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, AutocompleteMixin) and not isinstance(
+        widget, SafeAutocompleteMixin
+    ):
+        widget.__class__ = _safe_widget_class(type(widget))
+    return formfield
+
 
 class GuardedAdminMixin:
     def get_changelist(self, request, **kwargs):
@@ -33,6 +96,22 @@ class GuardedAdminMixin:
         if issubclass(changelist, SafeChangeList):
             return changelist
         return type(changelist.__name__, (SafeChangeList, changelist), {})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _with_safe_autocomplete(
+            super().formfield_for_foreignkey(db_field, request, **kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _with_safe_autocomplete(
+            super().formfield_for_manytomany(db_field, request, **kwargs)
+        )
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_valid_value(self.opts.pk, value) for value in selected):
+            raise BadRequest("The selected items are not valid ids.")
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
         if not self.has_view_or_change_permission(request):
