@@ -45,7 +45,12 @@ class SafeChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
+        try:
+            # Django's filters catch ValueError, not OverflowError (a naive
+            # 9999-12-31 made aware beyond the last datetime).
+            queryset = super().get_queryset(request, exclude_parameters)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
         try:
             queryset.query.get_compiler(queryset.db).as_sql()
         except (EmptyResultSet, FullResultSet):
