@@ -9,9 +9,10 @@ Other values fail only once the query is built: ``?started_at__year=99999``
 or ``__year=-5`` on any date field (Django allows lookups on every field of
 the model, not only the listed filters) or an aware time whose conversion to
 UTC overflows. The list's query is compiled here, without running it, so each
-is also a bad lookup. An action's ``_selected_action=abc`` (or an id beyond
-the column's range) and an autocomplete field posted with ``abc`` failed in
-the query too: both are checked against the primary key's field first.
+is also a bad lookup; so is an integer the database driver refuses to send.
+An action's ``_selected_action=abc`` (or an id beyond the column's range)
+and an autocomplete field posted with ``abc`` failed in the query too: both
+are checked against the primary key's field first.
 
 An object's history page looked the object up before asking for any
 permission: to a staff user without one, an id that exists answered 403 and
@@ -58,6 +59,15 @@ class SafeChangeList(ChangeList):
         except (ValueError, OverflowError, ValidationError) as error:
             raise IncorrectLookupParameters(error) from error
         return queryset
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except OverflowError as error:
+            # SQLite's driver refuses an integer beyond 64 bits before running
+            # the query (``author__exact=99999999999999999999``): Django checks
+            # the range of a field's own lookups, not of a relation's.
+            raise IncorrectLookupParameters(error) from error
 
 
 def is_valid_value(field, value) -> bool:

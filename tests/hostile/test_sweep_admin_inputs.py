@@ -70,6 +70,35 @@ def test_every_date_lookup_on_every_list_is_a_page_or_invalid(
                 assert response.status_code in expected, f"{path}?{name}={value!r}"
 
 
+FIELD_LOOKUPS = ["exact", "gte", "lt", "in", "isnull"]
+FIELD_VALUES = ["9" * 20, "-9" + "9" * 19, "abc", "1.5", "1,abc", "", "x\x00"]
+
+
+def _filter_fields(model) -> list[str]:
+    """The model fields the list's filters name (not the custom filters)."""
+    names = []
+    for entry in admin.site.get_model_admin(model).list_filter:
+        name = entry[0] if isinstance(entry, tuple | list) else entry
+        if isinstance(name, str):
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=_label)
+def test_every_filtered_field_with_any_lookup_is_a_page_or_invalid(
+    superuser_client, site, model
+):
+    path = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    for field in _filter_fields(model):
+        for lookup in FIELD_LOOKUPS:
+            for value in FIELD_VALUES:
+                name = f"{field}__{lookup}"
+                response = superuser_client.get(path, {name: value})
+                assert_no_server_error(response, f"GET {path}?{name}={value!r}")
+                expected = {400} if NUL in value else {200, 302, 400}
+                assert response.status_code in expected, f"{path}?{name}={value!r}"
+
+
 def _actions(client, path) -> list[str]:
     response = client.get(path)
     action_form = response.context and response.context.get("action_form")
