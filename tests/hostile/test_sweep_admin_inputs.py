@@ -68,6 +68,19 @@ def test_every_date_lookup_on_every_list_is_a_page_or_invalid(
                 assert_no_server_error(response, f"GET {path}?{name}={value!r}")
                 expected = {400} if NUL in value else {200, 302, 400}
                 assert response.status_code in expected, f"{path}?{name}={value!r}"
+    hierarchy = admin.site.get_model_admin(model).date_hierarchy
+    for value in PART_VALUES if hierarchy else []:
+        # Drilling down: a real year, then a month or day no calendar has.
+        for query in (
+            {f"{hierarchy}__year": "2026", f"{hierarchy}__month": value},
+            {
+                f"{hierarchy}__year": "2026",
+                f"{hierarchy}__month": "2",
+                f"{hierarchy}__day": value,
+            },
+        ):
+            response = superuser_client.get(path, query)
+            assert_no_server_error(response, f"GET {path}?{query}")
 
 
 FIELD_LOOKUPS = ["exact", "gte", "lt", "in", "isnull"]
