@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from . import publishing, roles
@@ -24,17 +23,6 @@ from . import publishing, roles
 TZ_FIELD = "_editor_tz"
 # Articles named on the list's confirmation page; more are counted.
 BULK_SHOWN = 50
-
-
-def _aware(text: str):
-    """An ISO date and time with its offset, as the buttons send it, or None."""
-    try:
-        moment = parse_datetime(text[:64])
-    except ValueError:
-        return None
-    if moment is None or moment.tzinfo is None:
-        return None
-    return moment
 
 
 class WaitingForReviewFilter(admin.SimpleListFilter):
@@ -171,10 +159,11 @@ class PublishingAdminMixin:
         editor_tz = publishing.editor_zone(data.get("tz"))
         at = None
         if data.get("at"):
-            at = _aware(data["at"])
+            at = publishing.parse_moment(data["at"])
             if at is None:
                 return HttpResponseBadRequest(
-                    "The publish time asked for is not a date."
+                    "The publish time asked for is not a date and time with its "
+                    "offset between the years 2 and 9998."
                 )
         plan = publishing.plan(article, action, editor_tz=editor_tz, at=at)
         change_url = reverse("admin:articles_article_change", args=[article.pk])

@@ -9,12 +9,13 @@ review request.
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
 from . import roles, services
@@ -37,6 +38,30 @@ def editor_zone(name: str | None) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+# A moment stays within these years in every time zone (offsets are under a
+# day), so showing it in the site's or the editor's zone cannot overflow.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def parse_moment(text: str) -> datetime | None:
+    """An ISO date and time with its offset, as the buttons send it, or None.
+
+    None too for a moment outside FIRST_YEAR to LAST_YEAR in UTC: 9999-12-31
+    at 23:59 at -14:00 is already the year 10000 in UTC, which no datetime holds.
+    """
+    try:
+        moment = parse_datetime(text[:64])
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        return None
+    return moment if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def when(moment: datetime, editor_tz: zoneinfo.ZoneInfo | None = None) -> str:

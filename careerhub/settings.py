@@ -312,7 +312,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+# A success clears that username's failures from that address only, never the
+# address's failures against other usernames (httpguard/logins.py).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "httpguard.logins.OwnFailuresHandler"
 AXES_CLIENT_IP_CALLABLE = "httpguard.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "httpguard.views.login_locked_out"
 AUTH_PASSWORD_VALIDATORS = [
@@ -464,7 +467,9 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Whatever a request supplied is logged escaped, one line per record.
+    "filters": {"escape": {"()": "httpguard.logsafe.EscapeControlCharacters"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

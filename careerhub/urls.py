@@ -11,6 +11,7 @@ from django.views.generic import RedirectView, TemplateView
 from articles import sitemaps
 from articles.caching import public_cache
 from articles.views import PublicTemplateView
+from httpguard.admin_shortcut import view_on_site
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
@@ -19,6 +20,11 @@ admin.site.index_title = "Run the site"
 handler500 = "httpguard.views.server_error"
 
 urlpatterns = [
+    # Before the admin's own: its "view on site" redirect, checked per object.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

@@ -8,6 +8,8 @@ from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.urls import get_resolver, reverse
 
+from .logsafe import printable
+
 logger = logging.getLogger("httpguard")
 
 NUL = "\x00"
@@ -35,7 +37,11 @@ class RejectNulMiddleware:
                 raise BadRequest("The request contains a NUL character.")
         except BadRequest as error:
             # The site's 400 page, logged in one line: scanners send many.
-            logger.warning("Bad request to %s: %s", request.path_info[:200], error)
+            logger.warning(
+                "Bad request to %s: %s",
+                printable(request.path_info, 200),
+                printable(error),
+            )
             return get_resolver().resolve_error_handler(400)(request, error)
         return self.get_response(request)
 
