@@ -36,6 +36,9 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db import models
+
+from .ids import parse_id
 
 
 class SafeChangeList(ChangeList):
@@ -71,7 +74,10 @@ class SafeChangeList(ChangeList):
 
 
 def is_valid_value(field, value) -> bool:
-    """Whether ``value`` can name a row by ``field`` (type and column range)."""
+    """Whether ``value`` can name a row by ``field`` (type and column range;
+    an integer key only as ASCII digits, the rule of ``ids.parse_id``)."""
+    if isinstance(field, models.IntegerField) and parse_id(value) is None:
+        return False
     try:
         field.run_validators(field.to_python(value))
     except ValidationError:

@@ -36,7 +36,7 @@ LOOKUPS = {
     "lt": RANGE_VALUES,
 }
 # Not "１" (a Unicode digit, read as 1): another finding; it would act on row 1.
-SELECTIONS = ["abc", "-1", "9" * 20, "1.5", "é", "", NUL, "1\x00"]
+SELECTIONS = ["abc", "-1", "9" * 20, "1.5", "é", "１", "", NUL, "1\x00"]
 
 
 def _label(model):
@@ -132,7 +132,7 @@ def test_every_action_refuses_a_selection_that_is_not_ids(
                 response = superuser_client.post(path, data)
                 what = f"POST {path} {action} {selected!r}"
                 assert_no_server_error(response, what)
-                if selected in {"abc", "9" * 20, "1.5", "é"} or NUL in selected:
+                if selected in {"abc", "9" * 20, "1.5", "é", "１"} or NUL in selected:
                     assert response.status_code == 400, what
 
 
