@@ -2,21 +2,26 @@
 
 Public pages (those ``caching.cache_publicly`` marks) are stored whole in
 Django's cache and served to readers who send no cookies. Invalidation is by
-one *generation*: a small record in the same cache naming the current token,
-when the content last changed and when the next scheduled article goes live.
-Each stored page carries the token it was rendered under and is served only
-while that token is current, so
+one *generation*: a small record naming the current token, when the content
+last changed and when the next scheduled article goes live, kept in the same
+cache when app servers share it (Redis, Memcached) and in the database when
+each process has its own (``locmem://``, ``DatabaseMarker``). Each stored
+page carries the token it was rendered under and is served only while that
+token is current, so
 
 - any change to public content (signals in ``articles.signals`` and the
-  newsletter's) bumps the generation and every page is fresh at once, on
-  every app server sharing the cache (Redis, Memcached);
+  newsletter's) bumps the generation and every page is fresh at once on
+  every app server sharing the cache, within ``PAGE_CACHE_POLL_SECONDS`` on
+  every process keeping its own;
 - a scheduled article appears at its publish time: the generation expires
   then, and the first request after it starts a new one;
 - a page rendered while a change was being saved is stored under the old
   token, so it can never outlive the change.
 
 One cache round trip per hit: the generation and the page are fetched
-together. Django's ``CacheMiddleware`` needs two and knows no generation.
+together (none with a per-process cache). Django's ``CacheMiddleware`` needs
+two and knows no generation. Pages are keyed by what they read
+(``_page_key``), and one client adds a bounded number a minute.
 """
 
 import logging

@@ -300,3 +300,37 @@ def test_every_worker_shows_edits_unpublishing_and_scheduled_articles_in_a_secon
     assert_within(found, "a scheduled article", site)
     early = {key: t for key, t in found.items() if t < -0.5}
     assert not early, f"shown before its time (s): {early}"
+
+
+@pytest.mark.parametrize("setting", ["redis", "dummy", "debug"])
+def test_every_worker_shows_an_edit_on_every_cache_setting(site_env, setting):
+    """Redis (the marker in the shared cache), a cache that keeps nothing, and
+    development settings (DEBUG: fragments only)."""
+    if setting == "redis":
+        from tests.services import start_redis
+
+        site = site_env()
+        site.env["CACHE_URL"] = start_redis(site.processes)
+    elif setting == "dummy":
+        site = site_env(CACHE_URL="dummy://")
+    else:
+        site = site_env(DEBUG="True")
+    site.edit("ArticleFactory(title='First title', slug='one', body='First.')\n")
+    site.start()
+    site.warm(["/articles/one/", "/"])
+
+    def edit_article():
+        return site.edit(
+            "a = Article.objects.get(slug='one')\n"
+            "a.title = 'Corrected title'\n"
+            "services.article_save(article=a)\n"
+        )["committed"]
+
+    found = site.seconds_until_all(
+        ["/articles/one/", "/"],
+        lambda path, status, text: (
+            "Corrected title" in text and "First title" not in text
+        ),
+        edit_article,
+    )
+    assert_within(found, f"an edit ({setting})", site)
