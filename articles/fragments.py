@@ -5,7 +5,8 @@ metadata, a feed item's body) is stored in Django's cache under the page
 cache's current *generation* (``pagecache.current_generation``): any change
 to public content, and the moment a scheduled article goes live, starts a new
 generation, so a fragment is never shown after the content it was rendered
-from has changed, on every app server sharing the cache. Whole cached pages
+from has changed, on every app server (within ``PAGE_CACHE_POLL_SECONDS``
+when each process keeps its own cache). Whole cached pages
 serve anonymous readers without cookies; fragments make the pages rendered
 for everyone else (staff, readers with cookies, ``PAGE_CACHE_SECONDS=0``)
 cheap too.

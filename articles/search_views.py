@@ -26,6 +26,7 @@ class SearchView(PublicPageMixin, ListView):
     template_name = "articles/search.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
+    public_query_parameters = ("q", "page")  # the page cache keys by these
 
     def get(self, request, *args, **kwargs):
         self.query = Query.parse(request.GET.get("q"))

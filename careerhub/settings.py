@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "newsletter",
+    # The page cache's generation when the cache is per process.
+    "freshness",
     *(["anymail"] if importlib.util.find_spec("anymail") else []),
     # After django.contrib.admin: mends the registered admin classes.
     "httpguard",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "httpguard.middleware.RejectNulMiddleware",
     # Compression of public pages (stored once per encoding).
     "articles.pagecache.PublicGZipMiddleware",
+    # ETags from the content, before compression (the same plain or gzipped).
+    "articles.pagecache.ContentETagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,6 +174,18 @@ CACHES = {"default": cache_from_url(CACHE_URL)}
 # On by default in production; every change to content invalidates at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_ALIAS = "default"
+# With a per-process cache (locmem://, dummy://) the marker saying which
+# cached pages and fragments are current is a database row, which each
+# process reads at most this often (seconds): a change shows on every
+# gunicorn worker within it. Redis and Memcached hold it for every server.
+PAGE_CACHE_POLL_SECONDS = 0.5
+# New pages one client address may add to the cache each minute (0: no
+# limit); past it, its pages are rendered for it and not stored.
+PAGE_CACHE_CLIENT_PAGES_PER_MINUTE = env_int("PAGE_CACHE_CLIENT_PAGES_PER_MINUTE", 60)
+# Browsers revalidate public pages every time (a 304 while unchanged); shared
+# caches (a CDN, a proxy) may keep them this long without asking: a
+# correction then takes up to this long to reach readers behind them.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)
 
 # ---------------------------------------------------------------------------
 # Mail (Django 6.1 MAILERS). EMAIL_URL examples:
@@ -461,8 +477,6 @@ RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 60)
 # 429 until the period ends. Typing an ordinary article stays far below it.
 ARTICLES_PREVIEW_BUDGET = os.environ.get("ARTICLES_PREVIEW_BUDGET", "10/minute")
 
-# Public pages are cacheable by browsers and proxies for this many seconds.
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

@@ -30,7 +30,9 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        csrf_exempt(require_safe(public_cache(sitemap_views.sitemap))),
+        csrf_exempt(
+            require_safe(public_cache(sitemap_views.sitemap, query_parameters=["p"]))
+        ),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),
