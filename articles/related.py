@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from taskqueue.transactions import pending_on_commit
+
 from .models import LISTING_DEFERRED_FIELDS, Article
 
 # Ids kept beyond the hand-picked ones: enough spares that unpublishing a few
@@ -106,7 +108,7 @@ def related_refresh_later(*, article_ids: Iterable[int], using=None) -> None:
         return
     # A batch already waiting for this transaction takes the ids (a rolled
     # back transaction or savepoint drops its callbacks, batch included).
-    for _sids, callback, _robust in transaction.get_connection(using).run_on_commit:
+    for callback in pending_on_commit(using):
         if isinstance(callback, _Batch) and not callback.enqueued:
             callback.article_ids |= article_ids
             return

@@ -180,9 +180,9 @@ class ResultPages(Paginator):
         )
         # ``count`` is a cached property: set here, it is never queried.
         if ranked:
-            self.__dict__["count"] = ranked[0][1]
+            self.count = ranked[0][1]
         elif number == 1 and self.allow_empty_first_page:
-            self.__dict__["count"] = 0
+            self.count = 0
         else:
             raise EmptyPage(self.error_messages["no_results"])
         by_id = {row.pk: row for row in self.load([pk for pk, _ in ranked])}

@@ -55,7 +55,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "CareerHub")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site hardens every ModelAdmin (httpguard).
+    "httpguard.apps.GuardedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,7 +75,6 @@ INSTALLED_APPS = [
     # The page cache's generation when the cache is per process.
     "freshness",
     *(["anymail"] if importlib.util.find_spec("anymail") else []),
-    # After django.contrib.admin: mends the registered admin classes.
     "httpguard",
 ]
 

@@ -18,13 +18,13 @@ An object's history page looked the object up before asking for any
 permission: to a staff user without one, an id that exists answered 403 and
 one that does not a redirect. It now asks first, as the change page does.
 
-Applied once every app's admin module is loaded (``HttpGuardConfig.ready``),
-to the project's ModelAdmins and third-party ones (auth, axes) alike.
+``GuardedAdminMixin`` is mixed into every ModelAdmin the admin site
+registers, the project's and third-party ones (auth, axes) alike
+(httpguard/admin_site.py).
 """
 
 import functools
 
-from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -138,14 +138,3 @@ class GuardedAdminMixin:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
-
-
-def harden_registered_admins(site=admin.site) -> None:
-    for model, model_admin in list(site._registry.items()):
-        if isinstance(model_admin, GuardedAdminMixin):
-            continue
-        admin_class = type(model_admin)
-        site.unregister(model)
-        site.register(
-            model, type(admin_class.__name__, (GuardedAdminMixin, admin_class), {})
-        )

@@ -1,18 +1,18 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class HttpGuardConfig(AppConfig):
     name = "httpguard"
+    default = True
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
 
-        # django.contrib.admin, installed earlier, has loaded every app's
-        # admin module by now (its own ready() autodiscovers them).
-        from .admin_lists import harden_registered_admins
 
-        harden_registered_admins()
+class GuardedAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` whose default site hardens every ModelAdmin
+    registered on it (httpguard/admin_site.py)."""
 
-        from .ids import harden_object_ids
-
-        harden_object_ids()
+    default = False
+    default_site = "httpguard.admin_site.GuardedAdminSite"

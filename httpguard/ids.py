@@ -6,14 +6,14 @@ opened article 1 at ``/admin/articles/article/１/change/``. Here an id is a run
 of ASCII digits that fits the database's bigint; anything else names no
 object, and answers exactly as a missing one does.
 
-``harden_object_ids`` applies the rule to every registered ModelAdmin (its
-object URLs, the project's extra admin pages that look objects up through
-``get_object``, and the choice fields of its forms), as ``admin_lists`` does
-for list parameters; ``parse_id`` is the rule for any other code.
+``StrictIdsMixin`` applies the rule to every ModelAdmin the admin site
+registers (its object URLs, the project's extra admin pages that look objects
+up through ``get_object``, and the choice fields of its forms), beside
+``admin_lists`` for list parameters (httpguard/admin_site.py); ``parse_id``
+is the rule for any other code.
 """
 
 from django import forms
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -82,14 +82,3 @@ class StrictIdsMixin:
         if _takes_integer_ids(db_field.target_field):
             kwargs.setdefault("form_class", StrictModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-def harden_object_ids(site=admin.site) -> None:
-    for model, model_admin in list(site._registry.items()):
-        if isinstance(model_admin, StrictIdsMixin):
-            continue
-        admin_class = type(model_admin)
-        site.unregister(model)
-        site.register(
-            model, type(admin_class.__name__, (StrictIdsMixin, admin_class), {})
-        )

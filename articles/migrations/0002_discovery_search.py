@@ -16,6 +16,12 @@ class AddIndexOnPostgres(migrations.AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            # A later rebuild of the table on SQLite recreates every index of
+            # the state, this one as a plain index: without dropping it, the
+            # column cannot be removed when migrating back.
+            name = schema_editor.quote_name(self.index.name)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def fill_search_vectors(apps, schema_editor):
