@@ -4,8 +4,10 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions of everything installed (see `make upgrade`).
+CONSTRAINTS := constraints.txt
 
-.PHONY: run test test-e2e lint format bench bench-budgets bench-digest check-deploy clean python
+.PHONY: run test test-e2e lint format upgrade bench bench-budgets bench-digest check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -22,12 +24,27 @@ python:
 		exit 1; \
 	fi
 
-$(STAMP): pyproject.toml | python
+$(STAMP): pyproject.toml $(CONSTRAINTS) | python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 		echo "Could not create a virtual environment: install the venv module (sudo apt-get install python3-venv)." >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) '.[dev]'
 	@touch $(STAMP)
+
+# Refresh constraints.txt: the newest versions pyproject.toml allows, installed
+# into a fresh temporary virtualenv and frozen (no index URLs in the file), then
+# .venv reinstalled from it and the suite run. Commit constraints.txt if green.
+upgrade: | python
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install --quiet '.[dev]'; \
+	{ sed -n '/^#/p' $(CONSTRAINTS); "$$tmp/venv/bin/python" -m pip freeze --exclude careerhub; } > "$$tmp/constraints.txt"; \
+	if grep -v '^#' "$$tmp/constraints.txt" | grep -q '://\| @ '; then \
+		echo "pip freeze named a URL; constraints.txt left as it was:" >&2; grep '://\| @ ' "$$tmp/constraints.txt" >&2; exit 1; fi; \
+	mv "$$tmp/constraints.txt" $(CONSTRAINTS)
+	git diff --stat -- $(CONSTRAINTS) || true
+	$(MAKE) test
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)

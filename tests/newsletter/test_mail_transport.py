@@ -22,7 +22,7 @@ from tests.factories import NOW, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS_FILE = Path(__file__).parents[2] / "careerhub" / "settings.py"
+SETTINGS_FILE = Path(__file__).parents[2] / "careerhub" / "settings" / "mail.py"
 READABLE_CONSOLE = "careerhub.console_mail.ReadableConsoleBackend"
 
 

@@ -1,0 +1,27 @@
+"""The database: SQLite unless DATABASE_URL is set (postgres://user:pass@host/db)."""
+
+import dj_database_url
+
+from careerhub.settings.core import BASE_DIR
+from careerhub.settings.env import env_int
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker share the file (`make run`): as the
+    # Django docs advise for concurrent use, readers never block the writer
+    # (WAL), a transaction takes the write lock when it begins, so it waits
+    # its turn instead of failing "database is locked" when it upgrades
+    # (IMMEDIATE), and waits up to 20 s for it (timeout).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
