@@ -13,6 +13,7 @@ from articles.models import Article
 
 from .delivery import SendReport, deliveries_reopen_unknown, edition_send
 from .emails import digest_message, edition_render
+from .handoffs import sending_wanted
 from .models import Edition, EditionArticle, Subscriber
 
 
@@ -200,10 +201,8 @@ def _send_when_due(edition: Edition, when: datetime | None) -> None:
     edition rescheduled or unscheduled since is left alone (a rescheduled one
     has its own task for the new time).
     """
-    from .tasks import enqueue_sending  # tasks.py builds on this module
-
     if when:
-        enqueue_sending(edition=edition, when=when)
+        sending_wanted.send(sender=Edition, edition=edition, when=when)
 
 
 def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
@@ -254,11 +253,11 @@ def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:
     usual senders and task, so it goes out at most once more however often
     this is called. Returns how many were reopened.
     """
-    from .tasks import enqueue_sending  # tasks.py builds on this module
-
     reopened = deliveries_reopen_unknown(edition=edition, shown=shown)
     if reopened:
-        transaction.on_commit(lambda: enqueue_sending(edition=edition))
+        transaction.on_commit(
+            lambda: sending_wanted.send(sender=Edition, edition=edition, when=None)
+        )
     return len(reopened)
 
 
