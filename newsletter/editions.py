@@ -11,7 +11,8 @@ from django.utils import formats, timezone
 
 from articles.models import Article
 
-from .delivery import SendReport, deliveries_reopen_unknown, edition_send
+from .delivery import SendReport, edition_send
+from .delivery_lifecycle import deliveries_reopen_unknown
 from .emails import digest_message, edition_render
 from .handoffs import sending_wanted
 from .models import Edition, EditionArticle, Subscriber

@@ -91,7 +91,7 @@ class EditionQuerySet(models.QuerySet):
 
     def yielding_to(self, edition):
         """The weekly editions not gone out yet that give up their copies of
-        ``edition``'s articles when it goes out (delivery._start_sending), so
+        ``edition``'s articles when it goes out (delivery_lifecycle.start_sending), so
         no article reaches subscribers twice. Hand-made ones are left as the
         editors made them."""
         return (
