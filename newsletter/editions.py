@@ -1,12 +1,11 @@
 """Newsletter editions: the weekly edition, scheduling, editing, test mails."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 from django.utils import formats, timezone
 
 from articles.models import Article
@@ -150,51 +149,6 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     return edition
 
 
-@dataclass(frozen=True)
-class ScheduledBesides:
-    """Another scheduled edition, and what sending one edition now does to it."""
-
-    edition: Edition
-    shared: int  # articles in both
-    gives_up_shared: bool  # weekly: loses them when the other goes out
-    article_count: int
-
-    @property
-    def goes_back_to_draft(self) -> bool:
-        return self.gives_up_shared and self.shared == self.article_count > 0
-
-
-def scheduled_besides(edition: Edition) -> list[ScheduledBesides]:
-    """The other scheduled editions, soonest first, each with what sending
-    ``edition`` now does to it (the rule of EditionQuerySet.yielding_to,
-    which delivery applies when sending starts). One query."""
-    ours = edition.edition_articles.values("article_id")
-    others = (
-        Edition.objects.filter(status=Edition.Status.SCHEDULED)
-        .exclude(pk=edition.pk)
-        .annotate(
-            article_count=Count("edition_articles"),
-            shared=Count(
-                "edition_articles",
-                filter=Q(edition_articles__article_id__in=ours),
-            ),
-            gives_up=Exists(
-                Edition.objects.yielding_to(edition).filter(pk=OuterRef("pk"))
-            ),
-        )
-        .order_by("scheduled_for", "pk")
-    )
-    return [
-        ScheduledBesides(
-            edition=other,
-            shared=other.shared,
-            gives_up_shared=bool(other.gives_up),
-            article_count=other.article_count,
-        )
-        for other in others
-    ]
-
-
 def _send_when_due(edition: Edition, when: datetime | None) -> None:
     """Have the worker send a scheduled edition at its time.
 
@@ -244,6 +198,52 @@ def edition_update(
     if changed:
         _send_when_due(edition, scheduled_for)
     return changed
+
+
+def edition_save(*, edition: Edition, is_new: bool) -> bool:
+    """Store an editor's edition form; False if sending started meanwhile
+    (then nothing changed).
+
+    A new edition is stored as a draft, then scheduled if it has a time; an
+    existing one changes only while it is a draft or scheduled
+    (edition_update).
+    """
+    if is_new:
+        edition.status = Edition.Status.DRAFT
+        edition.save()
+        if edition.scheduled_for:
+            edition_schedule(edition=edition, when=edition.scheduled_for)
+        return True
+    return edition_update(
+        edition=edition,
+        subject=edition.subject,
+        intro=edition.intro,
+        scheduled_for=edition.scheduled_for,
+    )
+
+
+def edition_articles_place(
+    *,
+    edition: Edition,
+    entries: list[EditionArticle],
+    removed: list[EditionArticle],
+) -> None:
+    """Store an editor's list of the edition's articles: ``removed`` go, and
+    an entry without a position goes after all the others, in list order."""
+    for entry in removed:
+        entry.delete()
+    kept = edition.edition_articles.exclude(
+        pk__in=[entry.pk for entry in entries if entry.pk]
+    )
+    last = max(
+        [entry.position or 0 for entry in entries]
+        + [kept.aggregate(last=Max("position"))["last"] or 0]
+    )
+    for entry in entries:
+        if entry.position is None:  # left blank: after the others
+            last += 1
+            entry.position = last
+        entry.save()
 
 
 def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:

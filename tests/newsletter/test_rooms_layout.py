@@ -4,6 +4,8 @@ point down, and modules a newcomer reads without scrolling for ever."""
 import ast
 from pathlib import Path
 
+import pytest
+
 APP = Path(__file__).resolve().parents[2] / "newsletter"
 
 
@@ -78,3 +80,42 @@ def test_no_newsletter_module_imports_one_that_imports_it_back():
 def test_only_the_app_config_imports_the_tasks():
     importers = {m for m in MODULES if "newsletter.tasks" in _imports(m)}
     assert importers == {"newsletter.apps"}
+
+
+def _sizes(limit_kind):
+    for module, path in MODULES.items():
+        source = path.read_text()
+        if limit_kind == "module":
+            yield module, source.count("\n") + 1
+            continue
+        for node in ast.walk(ast.parse(source)):
+            kinds = {
+                "function": (ast.FunctionDef, ast.AsyncFunctionDef),
+                "class": (ast.ClassDef,),
+            }[limit_kind]
+            if isinstance(node, kinds):
+                yield f"{module}.{node.name}", node.end_lineno - node.lineno + 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit"), [("module", 400), ("function", 50), ("class", 300)]
+)
+def test_newsletter_code_stays_readable_in_size(kind, limit):
+    assert [(name, size) for name, size in _sizes(kind) if size > limit] == []
+
+
+def _base_names(node: ast.ClassDef) -> set[str]:
+    return {ast.unparse(base).rpartition(".")[2] for base in node.bases}
+
+
+def test_every_newsletter_model_admin_is_thin():
+    thick = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and (
+                "ModelAdmin" in _base_names(node) or node.name.endswith("Admin")
+            ):
+                size = node.end_lineno - node.lineno + 1
+                if size > 150:
+                    thick.append((f"{module}.{node.name}", size))
+    assert thick == []
