@@ -167,10 +167,9 @@ def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
     """
     status = Edition.Status.SCHEDULED if when else Edition.Status.DRAFT
     changed = bool(
-        Edition.objects.filter(
-            pk=edition.pk,
-            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
-        ).update(status=status, scheduled_for=when)
+        Edition.objects.editable()
+        .filter(pk=edition.pk)
+        .update(status=status, scheduled_for=when)
     )
     if changed:
         _send_when_due(edition, when)
@@ -185,10 +184,9 @@ def edition_update(
     A time in ``scheduled_for`` schedules the edition; none makes it a draft.
     """
     changed = bool(
-        Edition.objects.filter(
-            pk=edition.pk,
-            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
-        ).update(
+        Edition.objects.editable()
+        .filter(pk=edition.pk)
+        .update(
             subject=subject,
             intro=intro,
             scheduled_for=scheduled_for,

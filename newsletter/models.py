@@ -172,6 +172,9 @@ class Edition(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
 
+    # Sending has not started: editors may still change it (EditionQuerySet.editable).
+    EDITABLE = [Status.DRAFT, Status.SCHEDULED]
+
     subject = models.CharField(
         max_length=150, help_text="The mail's subject line and the archive title."
     )
@@ -220,7 +223,7 @@ class Edition(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
+        return self.status in self.EDITABLE
 
     def live_articles(self):
         """The edition's articles still published, in the editors' order."""

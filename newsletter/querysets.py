@@ -89,16 +89,16 @@ class EditionQuerySet(models.QuerySet):
         """Editions the weekly job made (they have a period)."""
         return self.filter(period_end__isnull=False)
 
+    def editable(self):
+        """Editions whose sending has not started (Edition.EDITABLE)."""
+        return self.filter(status__in=self.model.EDITABLE)
+
     def yielding_to(self, edition):
         """The weekly editions not gone out yet that give up their copies of
         ``edition``'s articles when it goes out (delivery_lifecycle.start_sending), so
         no article reaches subscribers twice. Hand-made ones are left as the
         editors made them."""
-        return (
-            self.automatic()
-            .filter(status__in=[self.model.Status.DRAFT, self.model.Status.SCHEDULED])
-            .exclude(pk=edition.pk)
-        )
+        return self.automatic().editable().exclude(pk=edition.pk)
 
     def due(self, now=None):
         """Editions the sender should work on now."""
