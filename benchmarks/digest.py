@@ -283,7 +283,7 @@ def explain_claim(edition) -> str:
     from django.db import transaction
     from django.utils import timezone
 
-    from newsletter.delivery import claimable_pending
+    from newsletter.delivery_claims import claimable_pending
     from newsletter.models import Delivery
 
     ids = list(

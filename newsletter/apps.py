@@ -10,7 +10,8 @@ class NewsletterConfig(AppConfig):
             checks,  # noqa: F401 (registers the system checks)
             signals,
             tasks,  # noqa: F401 (registers the recurring clock, which
-            # taskqueue starts after every migrate and at each worker's start)
+            # taskqueue starts after every migrate and at each worker's start,
+            # and connects the services' hand-overs, newsletter/handoffs.py)
         )
 
         signals.connect()

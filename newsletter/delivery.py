@@ -28,30 +28,28 @@ but never handed over, yet nothing written before the kill can tell those
 apart from the ones that left. NEWSLETTER_SENDER_THREADS=1 makes the loss
 one mail per process, at the cost of that overlap.
 
-Senders claim batches under a lease: the sender renews its batch's claim
-while it works, and another sender takes a batch over once its claim is older
-than NEWSLETTER_CLAIM_TIMEOUT seconds, so a dead sender holds no one up long.
+The pieces, each in its module: delivery_claims.py (who holds which rows,
+under a lease), delivery_marks.py (the commit before each hand-over and what
+came of it), delivery_lifecycle.py (starting, finishing, an editor's resend).
+This module runs the senders.
 """
 
-import itertools
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.db import connection, connections, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection, connections
 from django.utils import timezone
 
 from .bounces import mail_event_record
+from .delivery_claims import Batch, claim_batch, new_worker_id, release, renew_claim
+from .delivery_lifecycle import expire_interrupted, finish_if_done, start_sending
+from .delivery_marks import mark_sending, record_failure, record_sent, skip
 from .emails import DigestMail, Recipient
-from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber
+from .models import Delivery, Edition, MailEvent
 from .transport import (
     BackendTransport,
     MailServerUnavailable,
@@ -62,10 +60,6 @@ from .transport import (
 __all__ = ["MailServerUnavailable", "SendReport", "edition_send"]
 
 logger = logging.getLogger(__name__)
-
-Status = Delivery.Status
-OPEN = [Status.PENDING, Status.FAILED]
-RECIPIENTS_PER_INSERT = 2000
 
 
 @dataclass
@@ -99,401 +93,6 @@ class SendReport:
             self.retry_ids.discard(delivery_id)
 
 
-@dataclass
-class Batch:
-    """The deliveries one sender holds, and its mail not yet recorded sent."""
-
-    edition: Edition
-    worker: str
-    recipients: list[Recipient]
-    renewed_at: datetime
-    # The last mail handed over and when, until it is recorded as sent.
-    handed_over: tuple[int, datetime] | None = None
-
-    @property
-    def ids(self) -> list[int]:
-        return [recipient.delivery_id for recipient in self.recipients]
-
-
-def _new_worker_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-
-
-def _lease() -> timedelta:
-    return timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT)
-
-
-def _still_confirmed() -> Exists:
-    return Exists(Subscriber.objects.confirmed().filter(pk=OuterRef("subscriber_id")))
-
-
-# Starting and finishing ---------------------------------------------------------
-def _start_sending(edition: Edition, now: datetime) -> None:
-    """Move a due edition to ``sending`` and fix its recipients, exactly once.
-
-    Recipients are inserted in chunks, so memory stays flat with the list;
-    the planner's statistics are then refreshed (see below).
-    """
-    with transaction.atomic():
-        started = Edition.objects.filter(
-            pk=edition.pk, status=Edition.Status.SCHEDULED, scheduled_for__lte=now
-        ).update(status=Edition.Status.SENDING, started_at=now)
-        if not started:
-            return
-        _fix_recipients(edition)
-        _withdraw_from_weekly(edition)
-    _refresh_statistics()
-
-
-def _withdraw_from_weekly(edition: Edition) -> None:
-    """An article reaches subscribers once, whichever edition took it: the
-    weekly editions not gone out yet give up the articles of this one
-    (EditionQuerySet.yielding_to); a scheduled one left with no article goes
-    back to draft, so it sends nothing twice and nothing empty."""
-    waiting = Edition.objects.yielding_to(edition)
-    taken = EditionArticle.objects.filter(
-        edition__in=waiting,
-        article_id__in=edition.edition_articles.values("article_id"),
-    )
-    touched = set(taken.values_list("edition_id", flat=True))
-    if not touched:
-        return
-    taken.delete()
-    Edition.objects.filter(
-        pk__in=touched,
-        status=Edition.Status.SCHEDULED,
-        edition_articles__isnull=True,
-    ).update(status=Edition.Status.DRAFT, scheduled_for=None)
-
-
-def _fix_recipients(edition: Edition) -> None:
-    """One Delivery per confirmed subscriber, inserted in chunks."""
-    confirmed = (
-        Subscriber.objects.confirmed()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=RECIPIENTS_PER_INSERT)
-    )
-    for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
-        Delivery.objects.bulk_create(
-            [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
-            ignore_conflicts=True,
-        )
-
-
-def _refresh_statistics() -> None:
-    """Tell PostgreSQL's planner about the rows just inserted.
-
-    Until autovacuum next analyses the table (a minute or more later), the
-    planner works from statistics taken before the insert, where the table
-    may have been empty: it then expects one row where there are thousands
-    and may serve the claim by reading (and sorting) every delivery of the
-    edition, for each batch. Analysing once here (a sample of at most
-    30,000 rows) keeps the batch queries on their indexes from the first one.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}"
-            )
-
-
-def _expire_interrupted(edition: Edition) -> None:
-    """Rows left in ``sending`` by a sender that died: the mail may have gone."""
-    Delivery.objects.filter(
-        edition=edition,
-        status=Status.SENDING,
-        claimed_at__lt=timezone.now() - _lease(),
-    ).update(
-        status=Status.FAILED,
-        failure=Delivery.Failure.UNKNOWN,
-        retryable=False,
-        claimed_by="",
-        last_error="The sender stopped while handing this mail over; it may have "
-        "been sent, so it is not retried (no one gets an edition twice).",
-    )
-
-
-def _finish_if_done(edition: Edition, report: SendReport) -> None:
-    """Mark the edition sent when nothing is left to try.
-
-    The edition's row is locked first, as deliveries_reopen_unknown locks it,
-    so a resend reopening deliveries meanwhile is either seen here or comes
-    after (and moves the edition back to ``sending``).
-    """
-    _expire_interrupted(edition)
-    in_progress = Q(status__in=[Status.PENDING, Status.SENDING]) | Q(
-        status=Status.FAILED,
-        retryable=True,
-        attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
-    )
-    with transaction.atomic():
-        sending = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING)
-        if not _lock(sending) or edition.deliveries.filter(in_progress).exists():
-            return
-        report.finished = bool(
-            sending.update(status=Edition.Status.SENT, finished_at=timezone.now())
-        )
-
-
-def _lock(editions: QuerySet) -> bool:
-    """Lock these edition rows until the transaction ends; True if any."""
-    return bool(list(editions.select_for_update().values_list("pk", flat=True)))
-
-
-def deliveries_reopen_unknown(*, edition: Edition, shown: dict[int, int]) -> list[int]:
-    """An editor's deliberate resend of deliveries of unknown outcome.
-
-    ``shown`` maps each delivery the editor confirmed to its ``attempts`` as
-    the confirmation page showed it. Each is reopened (pending again, for the
-    senders to claim like any other) only if it is still of unknown outcome
-    with those attempts, under a lock on the edition's row: so a second
-    click, two editors at once or a page left open across another resend
-    reopen nothing twice, and the engine then sends each reopened delivery
-    once. The edition
-    goes back to ``sending`` if it was sent. Returns the ids reopened; the
-    caller has the sending task run (editions.edition_resend_unknown).
-    """
-    by_attempts: dict[int, list[int]] = {}
-    for pk, attempts in shown.items():
-        by_attempts.setdefault(attempts, []).append(pk)
-    unknown = Q()
-    for attempts, ids in by_attempts.items():
-        unknown |= Q(pk__in=ids, attempts=attempts)
-    with transaction.atomic():
-        # One resend of an edition at a time (and not beside its finish).
-        if not shown or not _lock(Edition.objects.archived().filter(pk=edition.pk)):
-            return []
-        rows = edition.deliveries.filter(unknown, Delivery.unknown_q())
-        reopened = list(rows.values_list("pk", flat=True))
-        if not reopened:
-            return []
-        Delivery.objects.filter(_among(reopened)).filter(Delivery.unknown_q()).update(
-            status=Status.PENDING,
-            failure="",
-            retryable=True,
-            claimed_by="",
-            last_error="",
-        )
-        Edition.objects.filter(pk=edition.pk).update(
-            status=Edition.Status.SENDING, finished_at=None
-        )
-    return reopened
-
-
-# Claiming -------------------------------------------------------------------
-def claimable_pending(edition: Edition, now: datetime) -> QuerySet:
-    """Pending deliveries no live sender holds, in order (the claim query).
-
-    Served by the partial index on pending rows in ``id + 0`` order (see
-    Delivery.Meta): it reads the rows it returns plus those other senders
-    hold right now, whatever the list size.
-    """
-    return (
-        Delivery.objects.filter(edition=edition, status=Status.PENDING)
-        .filter(_free(now))
-        .order_by(CLAIM_ORDER)
-    )
-
-
-CLAIM_ORDER = F("id") + 0  # as in the index newsletter_delivery_claimable
-
-
-def _claimable_retries(edition: Edition, now: datetime) -> QuerySet:
-    retry_after = now - timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)
-    return (
-        Delivery.objects.filter(
-            edition=edition,
-            status=Status.FAILED,
-            retryable=True,
-            attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
-            claimed_at__lte=retry_after,
-        )
-        .filter(_free(now))
-        .order_by("pk")
-    )
-
-
-def _free(now: datetime) -> Q:
-    return Q(claimed_by="") | Q(claimed_at__lt=now - _lease())
-
-
-def _take_ids(claimable: QuerySet, size: int) -> list[int]:
-    # PostgreSQL: rows another sender is claiming right now are skipped, not
-    # waited for, so concurrent senders take disjoint batches. (SQLite has one
-    # writer at a time and no row locks.)
-    return list(
-        claimable.select_for_update(skip_locked=True).values_list("pk", flat=True)[
-            :size
-        ]
-    )
-
-
-def _among(ids: list[int]) -> Q:
-    """These rows, with their id range spelled out: PostgreSQL then reads them
-    by index at any list size (with the IN list alone it scans the table
-    while the table is small)."""
-    if not ids:
-        return Q(pk__in=[])
-    return Q(pk__in=ids, pk__gte=min(ids), pk__lte=max(ids))
-
-
-def _claim_batch(edition: Edition, worker: str, size: int) -> Batch | None:
-    """Take up to ``size`` deliveries for this sender; None when none are left.
-
-    One commit per batch. The UPDATE re-checks that each row is still free,
-    so a row claimed meanwhile by another sender is not taken twice.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        ids = _take_ids(claimable_pending(edition, now), size)
-        if len(ids) < size:
-            ids += _take_ids(_claimable_retries(edition, now), size - len(ids))
-        if not ids:
-            return None
-        Delivery.objects.filter(_among(ids), status__in=OPEN).filter(_free(now)).update(
-            claimed_by=worker, claimed_at=now
-        )
-    rows = (
-        Delivery.objects.filter(_among(ids), claimed_by=worker, status__in=OPEN)
-        .order_by("pk")
-        .values_list("pk", "subscriber__email", "subscriber__token", "attempts")
-    )
-    return Batch(
-        edition=edition,
-        worker=worker,
-        recipients=[Recipient(*row) for row in rows],
-        renewed_at=now,
-    )
-
-
-def _renew_claim(batch: Batch) -> None:
-    """Keep the lease on this batch while working on it."""
-    now = timezone.now()
-    if now - batch.renewed_at < _lease() / 4:
-        return
-    Delivery.objects.filter(
-        _among(batch.ids), claimed_by=batch.worker, status__in=OPEN
-    ).update(claimed_at=now)
-    batch.renewed_at = now
-
-
-def _release(batch: Batch) -> None:
-    """Hand back what this sender holds and has not tried."""
-    Delivery.objects.filter(
-        _among(batch.ids), claimed_by=batch.worker, status__in=OPEN
-    ).update(claimed_by="")
-
-
-# Recording -------------------------------------------------------------------
-def _mark_sending(batch: Batch, recipient: Recipient) -> bool:
-    """The commit point before a hand-over; True if this mail may go out.
-
-    The same statement records the mail handed over before it as ``sent``:
-    one commit per mail. It is SQL written out once, not built by the ORM per
-    mail, because building it cost more than running it.
-    """
-    now = timezone.now()
-    handed_over = batch.handed_over
-    batch.handed_over = None
-    as_db = connection.ops.adapt_datetimefield_value
-    params = {
-        "current": recipient.delivery_id,
-        "previous": handed_over[0] if handed_over else None,
-        "sent_at": as_db(handed_over[1]) if handed_over else None,
-        "now": as_db(now),
-        "worker": batch.worker,
-    }
-    # One commit per mail, on purpose: this row must be durably ``sending``
-    # before its mail leaves, and the one before it ``sent``. Marking several
-    # mails ``sending`` in one commit would leave all of them of unknown
-    # outcome at a kill (lost for those subscribers, never retried), where
-    # today only this sender's one mail in flight is; and recording ``sent``
-    # marks in a group after the hand-overs would, at a kill, leave mails that
-    # went out looking interrupted. Either way a sender would lose more than
-    # its one mail in flight at a kill, so the commit stays per mail (it rides
-    # on the next mark). The process's loss is one per sender: sender_threads().
-    with connection.cursor() as cursor:  # autocommit: this statement commits
-        cursor.execute(MARK_SENDING_SQL, params)
-        marked = any(pk == recipient.delivery_id for (pk,) in cursor.fetchall())
-    return marked
-
-
-def _mark_sending_sql() -> str:
-    """UPDATE ... RETURNING for _mark_sending (PostgreSQL and SQLite).
-
-    Rows are found by primary key only (the current mail, and the previous
-    one when there is one); the current one is marked only if this sender
-    still holds it and its subscriber is still confirmed.
-    """
-    delivery = Delivery._meta.db_table
-    subscriber = Subscriber._meta.db_table
-
-    def per_row(current: str, previous: str) -> str:
-        return f"CASE WHEN id = %(current)s THEN {current} ELSE {previous} END"
-
-    return f"""
-        UPDATE {delivery} SET
-            status = {per_row(f"'{Status.SENDING}'", f"'{Status.SENT}'")},
-            attempts = {per_row("attempts + 1", "attempts")},
-            claimed_at = {per_row("%(now)s", "claimed_at")},
-            claimed_by = {per_row("claimed_by", "''")},
-            failure = {per_row("failure", "''")},
-            last_error = {per_row("last_error", "''")},
-            sent_at = {per_row("sent_at", "%(sent_at)s")}
-        WHERE id IN (%(current)s, %(previous)s) AND (
-            id = %(previous)s OR (
-                claimed_by = %(worker)s
-                AND status IN ('{Status.PENDING}', '{Status.FAILED}')
-                AND EXISTS (
-                    SELECT 1 FROM {subscriber} AS subscriber
-                    WHERE subscriber.id = {delivery}.subscriber_id
-                    AND subscriber.status = '{Subscriber.Status.CONFIRMED}'
-                )
-            )
-        )
-        RETURNING id
-    """
-
-
-MARK_SENDING_SQL = _mark_sending_sql()
-
-
-def _record_sent(batch: Batch) -> None:
-    """Record the last mail handed over, when no next mark will."""
-    if batch.handed_over:
-        pk, at = batch.handed_over
-        Delivery.objects.filter(pk=pk).update(
-            status=Status.SENT, sent_at=at, claimed_by="", failure="", last_error=""
-        )
-    batch.handed_over = None
-
-
-def _record_failure(recipient: Recipient, failure: NotDelivered) -> bool:
-    """Record a mail that did not go out (or may have); True if final."""
-    tries_left = recipient.attempts + 1 < settings.NEWSLETTER_MAX_ATTEMPTS
-    final = failure.kind != Delivery.Failure.TEMPORARY or not tries_left
-    Delivery.objects.filter(pk=recipient.delivery_id).update(
-        status=Status.FAILED,
-        failure=failure.kind,
-        retryable=not final,
-        last_error=str(failure)[:2000],
-        claimed_by="",
-    )
-    return final
-
-
-def _skip(batch: Batch, recipient: Recipient) -> int:
-    """Unsubscribed since sending started: 1 if recorded as skipped."""
-    return (
-        Delivery.objects.filter(
-            pk=recipient.delivery_id, claimed_by=batch.worker, status__in=OPEN
-        )
-        .exclude(_still_confirmed())
-        .update(status=Status.SKIPPED, claimed_by="")
-    )
-
-
 # Sending ---------------------------------------------------------------------
 def _send_one(
     batch: Batch,
@@ -502,14 +101,14 @@ def _send_one(
     transport: BackendTransport,
     report: SendReport,
 ) -> None:
-    if not _mark_sending(batch, recipient):
-        report.skipped += _skip(batch, recipient)  # or no longer ours
+    if not mark_sending(batch, recipient):
+        report.skipped += skip(batch, recipient)  # or no longer ours
         return
     try:
         transport.send(digest, recipient)
     except NotDelivered as failure:
         logger.warning("Delivery %s failed: %s", recipient.delivery_id, failure)
-        final = _record_failure(recipient, failure)
+        final = record_failure(recipient, failure)
         report.record_failure(recipient.delivery_id, final=final)
         if failure.kind == Delivery.Failure.REFUSED:  # refused for good: a bounce
             mail_event_record(
@@ -535,23 +134,23 @@ def _send_batch(
     try:
         transport.open()
     except MailServerUnavailable:
-        _release(batch)
+        release(batch)
         raise
     try:
         for recipient in batch.recipients:
             if should_stop():
                 report.stopped = True
                 break
-            _renew_claim(batch)
+            renew_claim(batch)
             _send_one(batch, recipient, digest, transport, report)
     except MailServerUnavailable:
-        _record_sent(batch)
-        _release(batch)
+        record_sent(batch)
+        release(batch)
         raise
     finally:
         transport.close()
-    _record_sent(batch)
-    _release(batch)  # anything left after a stop
+    record_sent(batch)
+    release(batch)  # anything left after a stop
 
 
 def _send_claimed_batches(
@@ -562,13 +161,13 @@ def _send_claimed_batches(
     report: SendReport,
 ) -> None:
     """One sender: claim a batch, send it, until none is left or asked to stop."""
-    worker = _new_worker_id()
+    worker = new_worker_id()
     transport = transport_for(mail.mailers.default)
     while not report.stopped:
         if should_stop():
             report.stopped = True
             break
-        batch = _claim_batch(edition, worker, batch_size)
+        batch = claim_batch(edition, worker, batch_size)
         if batch is None:
             break
         _send_batch(batch, digest, transport, should_stop, report)
@@ -640,16 +239,16 @@ def edition_send(
     if not connection.features.has_select_for_update_skip_locked:
         threads = 1
     report = SendReport()
-    _start_sending(edition, timezone.now())
+    start_sending(edition, timezone.now())
     edition.refresh_from_db()
     if edition.status != Edition.Status.SENDING:
         return report
-    _expire_interrupted(edition)
+    expire_interrupted(edition)
     digest = DigestMail(edition=edition)
     args = (edition, digest, batch_size, should_stop)
     if threads > 1:
         _send_in_threads(threads, *args, report=report)
     else:
         _send_claimed_batches(*args, report)
-    _finish_if_done(edition, report)
+    report.finished = finish_if_done(edition)
     return report

@@ -1,18 +1,19 @@
 """Newsletter editions: the weekly edition, scheduling, editing, test mails."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 from django.utils import formats, timezone
 
 from articles.models import Article
 
-from .delivery import SendReport, deliveries_reopen_unknown, edition_send
+from .delivery import SendReport, edition_send
+from .delivery_lifecycle import deliveries_reopen_unknown
 from .emails import digest_message, edition_render
+from .handoffs import sending_wanted
 from .models import Edition, EditionArticle, Subscriber
 
 
@@ -148,51 +149,6 @@ def edition_create_due(*, now: datetime | None = None) -> Edition | None:
     return edition
 
 
-@dataclass(frozen=True)
-class ScheduledBesides:
-    """Another scheduled edition, and what sending one edition now does to it."""
-
-    edition: Edition
-    shared: int  # articles in both
-    gives_up_shared: bool  # weekly: loses them when the other goes out
-    article_count: int
-
-    @property
-    def goes_back_to_draft(self) -> bool:
-        return self.gives_up_shared and self.shared == self.article_count > 0
-
-
-def scheduled_besides(edition: Edition) -> list[ScheduledBesides]:
-    """The other scheduled editions, soonest first, each with what sending
-    ``edition`` now does to it (the rule of EditionQuerySet.yielding_to,
-    which delivery applies when sending starts). One query."""
-    ours = edition.edition_articles.values("article_id")
-    others = (
-        Edition.objects.filter(status=Edition.Status.SCHEDULED)
-        .exclude(pk=edition.pk)
-        .annotate(
-            article_count=Count("edition_articles"),
-            shared=Count(
-                "edition_articles",
-                filter=Q(edition_articles__article_id__in=ours),
-            ),
-            gives_up=Exists(
-                Edition.objects.yielding_to(edition).filter(pk=OuterRef("pk"))
-            ),
-        )
-        .order_by("scheduled_for", "pk")
-    )
-    return [
-        ScheduledBesides(
-            edition=other,
-            shared=other.shared,
-            gives_up_shared=bool(other.gives_up),
-            article_count=other.article_count,
-        )
-        for other in others
-    ]
-
-
 def _send_when_due(edition: Edition, when: datetime | None) -> None:
     """Have the worker send a scheduled edition at its time.
 
@@ -200,10 +156,8 @@ def _send_when_due(edition: Edition, when: datetime | None) -> None:
     edition rescheduled or unscheduled since is left alone (a rescheduled one
     has its own task for the new time).
     """
-    from .tasks import enqueue_sending  # tasks.py builds on this module
-
     if when:
-        enqueue_sending(edition=edition, when=when)
+        sending_wanted.send(sender=Edition, edition=edition, when=when)
 
 
 def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
@@ -213,10 +167,9 @@ def edition_schedule(*, edition: Edition, when: datetime | None) -> bool:
     """
     status = Edition.Status.SCHEDULED if when else Edition.Status.DRAFT
     changed = bool(
-        Edition.objects.filter(
-            pk=edition.pk,
-            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
-        ).update(status=status, scheduled_for=when)
+        Edition.objects.editable()
+        .filter(pk=edition.pk)
+        .update(status=status, scheduled_for=when)
     )
     if changed:
         _send_when_due(edition, when)
@@ -231,10 +184,9 @@ def edition_update(
     A time in ``scheduled_for`` schedules the edition; none makes it a draft.
     """
     changed = bool(
-        Edition.objects.filter(
-            pk=edition.pk,
-            status__in=[Edition.Status.DRAFT, Edition.Status.SCHEDULED],
-        ).update(
+        Edition.objects.editable()
+        .filter(pk=edition.pk)
+        .update(
             subject=subject,
             intro=intro,
             scheduled_for=scheduled_for,
@@ -246,6 +198,52 @@ def edition_update(
     return changed
 
 
+def edition_save(*, edition: Edition, is_new: bool) -> bool:
+    """Store an editor's edition form; False if sending started meanwhile
+    (then nothing changed).
+
+    A new edition is stored as a draft, then scheduled if it has a time; an
+    existing one changes only while it is a draft or scheduled
+    (edition_update).
+    """
+    if is_new:
+        edition.status = Edition.Status.DRAFT
+        edition.save()
+        if edition.scheduled_for:
+            edition_schedule(edition=edition, when=edition.scheduled_for)
+        return True
+    return edition_update(
+        edition=edition,
+        subject=edition.subject,
+        intro=edition.intro,
+        scheduled_for=edition.scheduled_for,
+    )
+
+
+def edition_articles_place(
+    *,
+    edition: Edition,
+    entries: list[EditionArticle],
+    removed: list[EditionArticle],
+) -> None:
+    """Store an editor's list of the edition's articles: ``removed`` go, and
+    an entry without a position goes after all the others, in list order."""
+    for entry in removed:
+        entry.delete()
+    kept = edition.edition_articles.exclude(
+        pk__in=[entry.pk for entry in entries if entry.pk]
+    )
+    last = max(
+        [entry.position or 0 for entry in entries]
+        + [kept.aggregate(last=Max("position"))["last"] or 0]
+    )
+    for entry in entries:
+        if entry.position is None:  # left blank: after the others
+            last += 1
+            entry.position = last
+        entry.save()
+
+
 def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:
     """Resend, deliberately, the mails of unknown outcome an editor confirmed
     (``shown``: delivery id to attempts, as the confirmation page listed them).
@@ -254,11 +252,11 @@ def edition_resend_unknown(*, edition: Edition, shown: dict[int, int]) -> int:
     usual senders and task, so it goes out at most once more however often
     this is called. Returns how many were reopened.
     """
-    from .tasks import enqueue_sending  # tasks.py builds on this module
-
     reopened = deliveries_reopen_unknown(edition=edition, shown=shown)
     if reopened:
-        transaction.on_commit(lambda: enqueue_sending(edition=edition))
+        transaction.on_commit(
+            lambda: sending_wanted.send(sender=Edition, edition=edition, when=None)
+        )
     return len(reopened)
 
 

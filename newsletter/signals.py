@@ -4,7 +4,8 @@ from django.db.models.signals import post_delete, post_save
 
 from articles import pagecache
 
-from .models import Edition, EditionArticle, edition_status_changed
+from .models import Edition, EditionArticle
+from .querysets import edition_status_changed
 
 
 def _archive_changed(sender, **kwargs):

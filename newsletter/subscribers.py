@@ -7,6 +7,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .emails import confirmation_message
+from .handoffs import confirmation_wanted
 from .models import Subscriber
 
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
@@ -25,8 +26,6 @@ def subscriber_signup(*, email: str, source: str, consent_version: str) -> Subsc
     new, a pending and a confirmed address and never waits for a mail
     server. The task decides whether a mail goes out.
     """
-    from .tasks import send_confirmation  # tasks.py builds on this module
-
     now = timezone.now()
     fields = {"source": source, "consent_version": consent_version}
     Subscriber.objects.bulk_create(
@@ -37,18 +36,16 @@ def subscriber_signup(*, email: str, source: str, consent_version: str) -> Subsc
         status__in=[Subscriber.Status.CONFIRMED, Subscriber.Status.SUPPRESSED]
     ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
     subscriber = Subscriber.objects.with_email(email).get()
-    send_confirmation.enqueue(subscriber_id=subscriber.pk)
+    confirmation_wanted.send(sender=Subscriber, subscriber=subscriber, force=False)
     return subscriber
 
 
 def subscriber_resend_confirmation(*, subscriber: Subscriber) -> bool:
     """An editor's resend: enqueue a mail that skips the throttle; True if
     the subscriber is pending (others get none)."""
-    from .tasks import send_confirmation
-
     if subscriber.status != Subscriber.Status.PENDING:
         return False
-    send_confirmation.enqueue(subscriber_id=subscriber.pk, force=True)
+    confirmation_wanted.send(sender=Subscriber, subscriber=subscriber, force=True)
     return True
 
 

@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from taskqueue.policy import recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
+from .handoffs import confirmation_wanted, sending_wanted
 from .models import Edition, Subscriber
 from .subscribers import subscriber_send_confirmation
 
@@ -78,6 +80,17 @@ def enqueue_sending(*, edition: Edition, when: datetime | None = None) -> None:
             return
         task_ = task_.using(run_after=when)
     task_.enqueue(edition_id=edition.pk)
+
+
+# The services' hand-overs (newsletter/handoffs.py): they send, tasks enqueue.
+@receiver(confirmation_wanted, dispatch_uid="newsletter-confirmation-task")
+def _on_confirmation_wanted(sender, *, subscriber, force, **kwargs):
+    send_confirmation.enqueue(subscriber_id=subscriber.pk, force=force)
+
+
+@receiver(sending_wanted, dispatch_uid="newsletter-sending-task")
+def _on_sending_wanted(sender, *, edition, when, **kwargs):
+    enqueue_sending(edition=edition, when=when)
 
 
 @recurring

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from newsletter import delivery
+from newsletter.delivery_lifecycle import start_sending
 from newsletter.models import Delivery, Edition, MailEvent, Subscriber
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
 
@@ -208,7 +209,7 @@ def edition():
 def test_a_send_under_way_skips_a_subscriber_who_complains(client, recorder, edition):
     complainer = confirmed("complainer@example.com")
     confirmed("reader@example.com")
-    delivery._start_sending(edition, NOW)  # recipients fixed before the complaint
+    start_sending(edition, NOW)  # recipients fixed before the complaint
 
     post(client, complaint(complainer.email))
     report = delivery.edition_send(edition=edition)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from newsletter import delivery
+from newsletter import delivery_claims, delivery_lifecycle
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import EditionFactory
 
@@ -36,7 +36,7 @@ def test_claim_reads_the_pending_rows_only_when_most_have_gone_out(now):
         status=Edition.Status.SCHEDULED,
         scheduled_for=now - timedelta(minutes=1),
     )
-    delivery._start_sending(edition, now)  # statistics: all pending
+    delivery_lifecycle.start_sending(edition, now)  # statistics: all pending
     first_pending = (
         Delivery.objects.filter(edition=edition).order_by("pk")[LIST_SIZE - BATCH].pk
     )
@@ -46,7 +46,7 @@ def test_claim_reads_the_pending_rows_only_when_most_have_gone_out(now):
 
     with transaction.atomic():
         plan = (
-            delivery.claimable_pending(edition, now)
+            delivery_claims.claimable_pending(edition, now)
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:BATCH]
             .explain(analyze=True)

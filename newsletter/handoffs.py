@@ -1,0 +1,17 @@
+"""Work the newsletter's services hand to the task worker, without importing it.
+
+Tasks are the top of the newsletter: tasks.py imports the services, never the
+reverse. A service that wants work done in the background sends one of these
+signals; tasks.py connects the receivers that enqueue the tasks, and the app
+imports tasks.py when it is ready (newsletter/apps.py), so every send reaches
+them.
+"""
+
+from django.dispatch import Signal
+
+# subscriber=, force=: mail a confirmation link (tasks.send_confirmation).
+confirmation_wanted = Signal()
+
+# edition=, when=: send an edition at ``when``, now if None
+# (tasks.enqueue_sending).
+sending_wanted = Signal()
