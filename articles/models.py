@@ -24,7 +24,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from . import rendering
+from . import reference_syntax, rendering
 from .images import focus_class, rendition_urls
 from .search import article_rank_vector, article_search_vector, search_queryset
 
@@ -546,10 +546,8 @@ class Article(models.Model):
 
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
-        from . import read_more
-
         self.body_html = rendering.markdown_to_html(
-            read_more.to_ids(self.body, self.read_more_refs)
+            reference_syntax.to_ids(self.body, self.read_more_refs)
         )
         text = rendering.html_to_text(self.body_html)
         self.word_count = len(text.split())

@@ -24,22 +24,20 @@ from django.db.models import F, Q
 from httpguard.ids import parse_id
 
 from . import roles
+from .reference_syntax import LINE as LINE
+from .reference_syntax import TOKEN
+from .reference_syntax import references as references
+from .reference_syntax import to_ids as to_ids
+from .reference_syntax import to_refs as to_refs
+from .rendering import smart_quotes
 
-LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
-# After rendering, a reference line is a paragraph of its own.
-TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
 # What a target needs for a link or a state: no long text columns.
 TARGET_FIELDS = ("title", "slug", "status", "published_at")
 # The viewer of commands run by the site's operators (load_demo): everything.
 SYSTEM = object()
 
 
-# -- Parse ----------------------------------------------------------------
-
-
-def references(source: str) -> list[str]:
-    """The ids or slugs referenced by "Read more" lines of Markdown, in order."""
-    return LINE.findall(source or "")
+# -- Parse (the syntax itself: articles/reference_syntax.py) -------------
 
 
 def target_ids(body_html: str) -> list[int]:
@@ -120,28 +118,6 @@ def link(body: str, known: dict | None = None, *, viewer) -> tuple[dict, list[st
     return mapping, [ref for ref in new if ref not in found]
 
 
-def to_ids(body: str, mapping: dict) -> str:
-    """``body`` with each resolved reference written as its id, for rendering
-    (the editor's text itself keeps the slugs as typed)."""
-
-    def replace(match: re.Match) -> str:
-        pk = mapping.get(match.group(1))
-        return f"[[read-more:{pk}]]" if pk is not None else match.group(0)
-
-    return LINE.sub(replace, body or "")
-
-
-def to_refs(body: str, mapping: dict) -> str:
-    """Undo ``to_ids``: each id written back as the reference it came from."""
-    by_id = {str(pk): ref for ref, pk in mapping.items()}
-
-    def replace(match: re.Match) -> str:
-        ref = by_id.get(match.group(1))
-        return f"[[read-more:{ref}]]" if ref is not None else match.group(0)
-
-    return LINE.sub(replace, body or "")
-
-
 def targets_for(bodies_html: Iterable[str], *, viewer=None) -> dict:
     """The targets of every body, by id, in one query (none without refs)."""
     ids = {pk for body in bodies_html for pk in target_ids(body)}
@@ -159,8 +135,6 @@ def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
     published yet. ``targets`` (from ``targets_for``) saves the query when
     many bodies are expanded.
     """
-    from .rendering import smart_quotes  # rendering imports this module
-
     if targets is None:
         targets = targets_for([body_html], viewer=viewer)
 
