@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from . import images, publishing, roles, staged_uploads, topics
+from . import images, publishing, read_more, roles, staged_uploads, topics
 from .cover_widget import CoverImageInput
 from .models import Article, Author
 
@@ -241,7 +241,7 @@ class ArticleAdminForm(forms.ModelForm):
         # Among what the user may see: someone else's draft is "no article".
         # The text stays as typed; the ids are stored beside it.
         self.instance.body = body
-        missing = self.instance.link_read_more(viewer=self.viewer)
+        missing = read_more.link_article(self.instance, viewer=self.viewer)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)
             raise forms.ValidationError(

@@ -254,7 +254,9 @@ def article_request_review(*, article: Article) -> Article:
     """A writer's draft is ready: editors find it under "Waiting for review"."""
     if article.review_requested_at is None:
         article.review_requested_at = timezone.now()
-        article.save(update_fields=["review_requested_at", "modified_at"])
+        services.article_write(
+            article=article, update_fields=["review_requested_at", "modified_at"]
+        )
     return article
 
 

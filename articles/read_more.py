@@ -118,6 +118,20 @@ def link(body: str, known: dict | None = None, *, viewer) -> tuple[dict, list[st
     return mapping, [ref for ref in new if ref not in found]
 
 
+def link_article(article, *, viewer) -> list[str]:
+    """Resolve ``article``'s "Read more" references not resolved yet, into
+    ``article.read_more_refs``; returns the references that match nothing.
+
+    Forms call it with the editor as ``viewer`` and report what is missing;
+    ``services.article_write`` calls it as the system for every other writer
+    of the body (commands, services), who may reference any article.
+    """
+    article.read_more_refs, missing = link(
+        article.body, article.read_more_refs, viewer=viewer
+    )
+    return missing
+
+
 def targets_for(bodies_html: Iterable[str], *, viewer=None) -> dict:
     """The targets of every body, by id, in one query (none without refs)."""
     ids = {pk for body in bodies_html for pk in target_ids(body)}
@@ -157,3 +171,13 @@ def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
         return f'<p class="read-more">{label} <a href="{url}">{title}</a></p>'
 
     return TOKEN.sub(replace, body_html or "")
+
+
+def body_for_page(article, viewer=None) -> str:
+    """``article``'s body HTML with "Read more" references expanded (one query
+    at most).
+
+    Without ``viewer`` (readers) only live targets are linked; an admin
+    ``viewer`` also sees the titles of unpublished targets they may view.
+    """
+    return expand(article.body_html, viewer=viewer)

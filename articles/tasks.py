@@ -17,7 +17,7 @@ from taskqueue.policy import recurring, run_again
 
 from . import images, pagecache, staged_uploads
 from .models import Article, Author
-from .related import related_refresh
+from .related_ranking import related_refresh
 
 # What each kind of image is stored in: model, image field, renditions field,
 # widths (None: IMAGE_RENDITION_WIDTHS), the ratio copies are cut to (None: as

@@ -24,6 +24,7 @@ from reversion.models import Revision, Version
 
 from .models import Article, State
 from .publishing import when
+from .services import article_write
 
 VERSIONED_FIELDS = ("title", "excerpt", "body")
 AUTOSAVE = "Autosaved"
@@ -129,7 +130,7 @@ def article_autosave(*, article: Article, user, title: str, body: str) -> Articl
     latest = versions_of(article).first()
     article.title, article.body = title, body
     with saving_version(article=article, user=user, comment=AUTOSAVE):
-        article.save(update_fields=["title", "body", "modified_at"])
+        article_write(article=article, update_fields=["title", "body", "modified_at"])
     if (
         latest is not None
         # Unchanged text keeps no version: the last one stays.
@@ -151,7 +152,7 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
     with saving_version(
         article=article, user=user, comment=f"Restored the version of {when}"
     ):
-        article.save(update_fields=[*VERSIONED_FIELDS, "modified_at"])
+        article_write(article=article, update_fields=[*VERSIONED_FIELDS, "modified_at"])
     return article
 
 

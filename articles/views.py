@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import fragments
+from . import fragments, read_more
 from .caching import cache_publicly
 from .models import (
     LISTING_DEFERRED_FIELDS,
@@ -165,7 +165,8 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
         # Worked out only when the fragments showing them are rendered.
         return super().get_context_data(
             body=partial(
-                article.body_for_page,
+                read_more.body_for_page,
+                article,
                 viewer=self.request.user if self.preview else None,
             ),
             related=SimpleLazyObject(lambda: Article.objects.related_to(article)),

@@ -20,7 +20,7 @@ from taggit.models import Tag, TaggedItem
 from articles import pagecache
 from articles.models import Article, Author
 from articles.ordering import positions_refresh
-from articles.related import related_refresh
+from articles.related_ranking import related_refresh
 from articles.topics import topic_counts_refresh
 
 AUTHORS = 20
