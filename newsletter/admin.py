@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from articles.models import Article, ArticleQuerySet
-from articles.publishing import when
+from desk.publishing import when
 
 from . import editions, emails, reports, subscribers
 from .models import Delivery, Edition, EditionArticle, MailEvent, Subscriber

@@ -1,5 +1,5 @@
 """Fragments: parts of the article page and feed items kept rendered while
-public content is unchanged (articles/fragments.py), and fresh at once after
+public content is unchanged (reader/fragments.py), and fresh at once after
 every change, like the page cache.
 
 The page cache is off here, so every response is rendered and only the
@@ -169,7 +169,7 @@ def test_pages_render_whole_while_the_cache_is_down(client, settings, article):
 
 
 def test_stored_article_parts_are_read_in_one_round_trip(client, article, monkeypatch):
-    from articles import fragments, pagecache
+    from reader import fragments, pagecache
 
     url = article.get_absolute_url()
     text_of(client, url)

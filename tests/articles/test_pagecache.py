@@ -21,10 +21,10 @@ from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import pagecache
 from articles.models import Article, Author
 from articles.services import article_write
 from newsletter.models import Edition
+from reader import pagecache
 from tests.factories import (
     NOW,
     ArticleFactory,
@@ -168,7 +168,7 @@ def test_a_page_rendered_for_a_cookie_is_not_stored(client, page_cache, article)
 def test_responses_setting_a_cookie_or_private_are_never_stored():
     from django.http import HttpResponse
 
-    from articles.caching import cache_publicly
+    from reader.cache_headers import cache_publicly
 
     public = cache_publicly(HttpResponse("page"))
     assert pagecache.is_public(public)

@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 
-from articles import seo
 from articles.services import article_write
+from reader import seo
 from tests.factories import NOW, ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
-from .models import Article, State
+from articles.models import Article, State
+from articles.services import article_write
+
 from .publishing import when
-from .services import article_write
 
 VERSIONED_FIELDS = ("title", "excerpt", "body")
 AUTOSAVE = "Autosaved"

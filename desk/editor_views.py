@@ -20,10 +20,11 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from articles import read_more
+from articles.models import Article, State
 from httpguard import ratelimit
 
-from . import read_more, versions
-from .models import Article, State
+from . import versions
 
 # Far beyond any article (the longest demo one is ~1,500 words), small enough
 # that a preview on every pause in typing stays cheap.
