@@ -11,11 +11,6 @@ class ArticlesConfig(AppConfig):
 
         apps.get_app_config("taggit").verbose_name = "Topics"
 
-        from . import (
-            signals,
-            tasks,  # noqa: F401 (registers the recurring staged-upload sweep)
-            versions,
-        )
+        from . import signals
 
         signals.connect()
-        versions.register()

@@ -6,10 +6,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -24,7 +25,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from . import rendering
+from . import reference_syntax, rendering
 from .images import focus_class, rendition_urls
 from .search import article_rank_vector, article_search_vector, search_queryset
 
@@ -193,8 +194,6 @@ class ArticleQuerySet(models.QuerySet):
         read, topped up with the newest articles. An article whose list was
         never computed is ranked now, by the same rule.
         """
-        from .related import ranked
-
         tag_ids = [tag.pk for tag in article.topics]
         # The topic each card shows, a shared one first: a subquery in the
         # same query, so related cards cost no query per card.
@@ -207,7 +206,7 @@ class ArticleQuerySet(models.QuerySet):
             topic_slug=Subquery(card_topic.values("slug")[:1]),
         )
         if article.related_ids is None:
-            return ranked(article, pool=live, limit=limit)
+            return live.ranked_related(article, limit=limit)
         ids = article.related_ids
         # Topped up with the newest: those published since the limit-th
         # newest (a bound an index answers, where "pk in newest" is a scan).
@@ -226,6 +225,37 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("author")
             .defer(*LISTING_DEFERRED_FIELDS)
             .order_by(*place, "-published_at", "-pk")[:limit]
+        )
+
+    def ranked_related(self, article: "Article", *, limit: int):
+        """The first ``limit`` of these articles in related order for
+        ``article``: hand-picked first, then most shared topics, newer first."""
+        picked = self.model.related.through.objects.filter(from_article_id=article.pk)
+        # Topic links of articles, by content type id: no join on a cast column.
+        tagged = self.model.tags.through.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            tag__in=[tag.pk for tag in article.topics],
+        )
+        newest = self.order_by("-published_at", "-pk").values("pk")[:limit]
+        shared = (
+            tagged.filter(object_id=OuterRef("pk"))
+            .values("object_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.filter(
+                Q(pk__in=picked.values("to_article_id"))
+                | Q(pk__in=tagged.values("object_id"))
+                | Q(pk__in=newest)
+            )
+            .annotate(
+                is_picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
+                shared_topics=Coalesce(Subquery(shared), 0),
+            )
+            .select_related("author")
+            .defer(*LISTING_DEFERRED_FIELDS)
+            .order_by("-is_picked", "-shared_topics", "-published_at", "-pk")[:limit]
         )
 
     def search(self, text: str):
@@ -396,7 +426,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        loaded = getattr(self, "_loaded", {})
+        """Store the row. What derives from the text (rendering, "Read more"
+        links, redirects, search vectors) is ``services.article_write``."""
         if kwargs.get("update_fields") is None and not self._state.adding:
             # Columns articles.signals keeps are not this copy's to overwrite.
             kwargs["update_fields"] = [
@@ -404,45 +435,7 @@ class Article(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in KEPT_ON_WRITE
             ]
-        update_fields = kwargs.get("update_fields")
-        # Re-render only when the body is written, and then write what it
-        # yields too (a save of, say, the featured flag needs neither).
-        body_written = update_fields is None or "body" in update_fields
-        if body_written:
-            from . import read_more
-
-            self.link_read_more(viewer=read_more.SYSTEM)
-            self.render()
-            if update_fields is not None:
-                kwargs["update_fields"] = {
-                    *update_fields,
-                    *RENDERED_FIELDS,
-                    "read_more_refs",
-                }
-        text_changed = loaded and (
-            loaded.get("title") != self.title or loaded.get("body") != self.body
-        )
-        if text_changed and self.is_live:
-            self.updated_at = timezone.now()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            old_slug = loaded.get("slug")
-            if old_slug and old_slug != self.slug:
-                SlugRedirect.objects.update_or_create(
-                    old_slug=old_slug, defaults={"article": self}
-                )
-            # An article given back its old slug needs no redirect to itself. A
-            # redirect from this slug to another article stays: it answers
-            # only while this one is not live (a live slug always wins).
-            SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
-            if body_written:
-                self.reads_more.set(set(self.read_more_refs.values()))
-            if update_fields is None or {"title", "excerpt", "body"} & set(
-                update_fields
-            ):
-                Article.objects.using(self._state.db).filter(
-                    pk=self.pk
-                ).refresh_search_vectors()
+        super().save(*args, **kwargs)
         self._loaded = {"slug": self.slug, "title": self.title, "body": self.body}
 
     def get_absolute_url(self):
@@ -458,6 +451,12 @@ class Article(models.Model):
             if name in {"slug", "title", "body"}
         }
         return instance
+
+    @property
+    def loaded(self) -> dict:
+        """Slug, title and body as last read or stored (empty for a new article),
+        to notice slug and text changes on write."""
+        return getattr(self, "_loaded", {})
 
     @property
     def cover_focal_point(self) -> tuple[float, float]:
@@ -530,42 +529,16 @@ class Article(models.Model):
                 }
             )
 
-    def link_read_more(self, *, viewer) -> list[str]:
-        """Resolve the body's "Read more" references not resolved yet.
-
-        Forms call it with the editor as ``viewer`` and report what is
-        missing; ``save`` calls it as the system for every other writer of
-        the body (commands, services), who may reference any article.
-        """
-        from . import read_more
-
-        self.read_more_refs, missing = read_more.link(
-            self.body, self.read_more_refs, viewer=viewer
-        )
-        return missing
-
     def render(self):
         """Refresh the stored HTML, generated excerpt and word count from the body."""
-        from . import read_more
-
         self.body_html = rendering.markdown_to_html(
-            read_more.to_ids(self.body, self.read_more_refs)
+            reference_syntax.to_ids(self.body, self.read_more_refs)
         )
         text = rendering.html_to_text(self.body_html)
         self.word_count = len(text.split())
         self.auto_excerpt = rendering.cut_excerpt(
             rendering.excerpt_text(self.body_html), 200
         )
-
-    def body_for_page(self, viewer=None) -> str:
-        """Body HTML with "Read more" references expanded (one query at most).
-
-        Without ``viewer`` (readers) only live targets are linked; an admin
-        ``viewer`` also sees the titles of unpublished targets they may view.
-        """
-        from . import read_more
-
-        return read_more.expand(self.body_html, viewer=viewer)
 
 
 class SlugRedirect(models.Model):

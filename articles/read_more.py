@@ -24,22 +24,20 @@ from django.db.models import F, Q
 from httpguard.ids import parse_id
 
 from . import roles
+from .reference_syntax import LINE as LINE
+from .reference_syntax import TOKEN
+from .reference_syntax import references as references
+from .reference_syntax import to_ids as to_ids
+from .reference_syntax import to_refs as to_refs
+from .rendering import smart_quotes
 
-LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
-# After rendering, a reference line is a paragraph of its own.
-TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
 # What a target needs for a link or a state: no long text columns.
 TARGET_FIELDS = ("title", "slug", "status", "published_at")
 # The viewer of commands run by the site's operators (load_demo): everything.
 SYSTEM = object()
 
 
-# -- Parse ----------------------------------------------------------------
-
-
-def references(source: str) -> list[str]:
-    """The ids or slugs referenced by "Read more" lines of Markdown, in order."""
-    return LINE.findall(source or "")
+# -- Parse (the syntax itself: articles/reference_syntax.py) -------------
 
 
 def target_ids(body_html: str) -> list[int]:
@@ -120,26 +118,18 @@ def link(body: str, known: dict | None = None, *, viewer) -> tuple[dict, list[st
     return mapping, [ref for ref in new if ref not in found]
 
 
-def to_ids(body: str, mapping: dict) -> str:
-    """``body`` with each resolved reference written as its id, for rendering
-    (the editor's text itself keeps the slugs as typed)."""
+def link_article(article, *, viewer) -> list[str]:
+    """Resolve ``article``'s "Read more" references not resolved yet, into
+    ``article.read_more_refs``; returns the references that match nothing.
 
-    def replace(match: re.Match) -> str:
-        pk = mapping.get(match.group(1))
-        return f"[[read-more:{pk}]]" if pk is not None else match.group(0)
-
-    return LINE.sub(replace, body or "")
-
-
-def to_refs(body: str, mapping: dict) -> str:
-    """Undo ``to_ids``: each id written back as the reference it came from."""
-    by_id = {str(pk): ref for ref, pk in mapping.items()}
-
-    def replace(match: re.Match) -> str:
-        ref = by_id.get(match.group(1))
-        return f"[[read-more:{ref}]]" if ref is not None else match.group(0)
-
-    return LINE.sub(replace, body or "")
+    Forms call it with the editor as ``viewer`` and report what is missing;
+    ``services.article_write`` calls it as the system for every other writer
+    of the body (commands, services), who may reference any article.
+    """
+    article.read_more_refs, missing = link(
+        article.body, article.read_more_refs, viewer=viewer
+    )
+    return missing
 
 
 def targets_for(bodies_html: Iterable[str], *, viewer=None) -> dict:
@@ -159,8 +149,6 @@ def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
     published yet. ``targets`` (from ``targets_for``) saves the query when
     many bodies are expanded.
     """
-    from .rendering import smart_quotes  # rendering imports this module
-
     if targets is None:
         targets = targets_for([body_html], viewer=viewer)
 
@@ -183,3 +171,13 @@ def expand(body_html: str, *, viewer=None, targets: dict | None = None) -> str:
         return f'<p class="read-more">{label} <a href="{url}">{title}</a></p>'
 
     return TOKEN.sub(replace, body_html or "")
+
+
+def body_for_page(article, viewer=None) -> str:
+    """``article``'s body HTML with "Read more" references expanded (one query
+    at most).
+
+    Without ``viewer`` (readers) only live targets are linked; an admin
+    ``viewer`` also sees the titles of unpublished targets they may view.
+    """
+    return expand(article.body_html, viewer=viewer)

@@ -1,6 +1,6 @@
 """Markdown to safe HTML, excerpts and reading time.
 
-"Read more" reference lines (articles/read_more.py) are kept as a paragraph
+"Read more" reference lines (articles/reference_syntax.py) are kept as a paragraph
 of their own, for the page to expand when it is served.
 """
 
@@ -11,8 +11,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-from .read_more import LINE as READ_MORE_LINE
-from .read_more import TOKEN as READ_MORE_TOKEN
+from .reference_syntax import LINE as READ_MORE_LINE
+from .reference_syntax import TOKEN as READ_MORE_TOKEN
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",

@@ -1,12 +1,66 @@
-"""Writes with rules attached: publishing, featuring, saving edited articles."""
+"""Writes with rules attached: storing an article with what derives from its
+text, publishing, featuring, saving edited articles."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import read_more
 from .images import delete_renditions
-from .models import Article, Author
+from .models import RENDERED_FIELDS, Article, Author, SlugRedirect
+
+
+def article_write(
+    *, article: Article, update_fields: Iterable[str] | None = None
+) -> Article:
+    """Store ``article`` with what derives from it: every write of an article
+    goes through here (``save()`` only stores the row).
+
+    When the body is written: its "Read more" references are resolved (as
+    the system: forms resolve them as the editor first, and report what is
+    missing) and it is rendered (HTML, generated excerpt, word count). A
+    text change to a live article dates it as updated. In the same
+    transaction: a changed slug leaves a redirect from the old one, the
+    "Read more" targets are linked, and the search vectors follow the text.
+    """
+    loaded = article.loaded
+    # Re-render only when the body is written, and then write what it
+    # yields too (a write of, say, the featured flag needs neither).
+    body_written = update_fields is None or "body" in update_fields
+    if body_written:
+        read_more.link_article(article, viewer=read_more.SYSTEM)
+        article.render()
+        if update_fields is not None:
+            update_fields = {*update_fields, *RENDERED_FIELDS, "read_more_refs"}
+    text_changed = loaded and (
+        loaded.get("title") != article.title or loaded.get("body") != article.body
+    )
+    if text_changed and article.is_live:
+        article.updated_at = timezone.now()
+    with transaction.atomic():
+        article.save(update_fields=update_fields)
+        _redirect_old_slug(article, old_slug=loaded.get("slug"))
+        if body_written:
+            article.reads_more.set(set(article.read_more_refs.values()))
+        if update_fields is None or {"title", "excerpt", "body"} & set(update_fields):
+            Article.objects.using(article._state.db).filter(
+                pk=article.pk
+            ).refresh_search_vectors()
+    return article
+
+
+def _redirect_old_slug(article: Article, *, old_slug: str | None) -> None:
+    """Old URLs keep working: a changed slug answers with a redirect."""
+    if old_slug and old_slug != article.slug:
+        SlugRedirect.objects.update_or_create(
+            old_slug=old_slug, defaults={"article": article}
+        )
+    # An article given back its old slug needs no redirect to itself. A
+    # redirect from this slug to another article stays: it answers only
+    # while this one is not live (a live slug always wins).
+    SlugRedirect.objects.filter(old_slug=article.slug, article=article).delete()
 
 
 def _live_since(article: Article) -> datetime | None:
@@ -42,7 +96,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
     """Publish ``article`` now, or schedule it when ``at`` is in the future."""
     article.published_at = publish_date(article=article, at=at)
     article.status = Article.Status.PUBLISHED
-    article.save()
+    article_write(article=article)
     return article
 
 
@@ -50,14 +104,14 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
 def article_unpublish(*, article: Article) -> Article:
     """Take ``article`` off the site (back to draft); its date is kept."""
     article.status = Article.Status.DRAFT
-    article.save()
+    article_write(article=article)
     return article
 
 
 @transaction.atomic
 def article_set_featured(*, article: Article, featured: bool) -> Article:
     article.featured = featured
-    article.save(update_fields=["featured", "modified_at"])
+    article_write(article=article, update_fields=["featured", "modified_at"])
     return article
 
 
@@ -73,7 +127,7 @@ def article_save(*, article: Article, cover_changed: bool = False) -> Article:
     """
     if article.pk is None:
         article.status = Article.Status.DRAFT
-    article.save()
+    article_write(article=article)
     if cover_changed:
         _replace_renditions(article, "cover", article.cover_image, "cover_renditions")
     return article
@@ -97,7 +151,10 @@ def _replace_renditions(obj, kind: str, image, renditions_field: str) -> None:
 
     old = getattr(obj, renditions_field)
     setattr(obj, renditions_field, {})
-    obj.save(update_fields=[renditions_field])
+    if isinstance(obj, Article):
+        article_write(article=obj, update_fields=[renditions_field])
+    else:
+        obj.save(update_fields=[renditions_field])
     transaction.on_commit(lambda: delete_renditions(old))
     if image:
         make_image_renditions.enqueue(kind=kind, pk=obj.pk, name=image.name)

@@ -1,11 +1,11 @@
 """What follows a change to articles, authors or topics.
 
-- Cached pages go stale (``pagecache.invalidate``).
 - Work that depends on the write, not on the request, is redone: list
   positions and topic counts at once, the article's related list by the
   task worker after the commit (``related.related_refresh_later``).
 
-Connected in ``ArticlesConfig.ready``. Every write path (admin, services,
+Connected in ``ArticlesConfig.ready``; cached pages going stale is the
+reader's side (reader/signals.py). Every write path (admin, services,
 shell, fixtures) goes through these, so no caller has to remember. The
 refresh functions are plain, idempotent units, ready to be queued as
 background tasks.
@@ -20,20 +20,10 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag, TaggedItem
 
-from . import pagecache
-from .models import Article, Author, SlugRedirect, State
+from .models import Article, State
 from .ordering import positions_refresh
 from .related import related_refresh_later
 from .topics import topic_counts_refresh
-
-
-def _content_changed(sender, **kwargs):
-    if kwargs.get("raw"):  # loaddata: the loader invalidates when done
-        return
-    action = kwargs.get("action")
-    if action is not None and not action.startswith("post_"):
-        return
-    pagecache.invalidate()
 
 
 def _listing(article: Article) -> tuple | None:
@@ -93,17 +83,7 @@ def _topics_or_picks_changed(sender, instance, action, reverse, pk_set, **kwargs
 
 
 def connect():
-    # Articles (save, publish, unpublish, re-slug, delete), their authors and
-    # topics (rename, delete), topic and hand-picked links, old addresses.
-    for model in (Article, Author, Tag, TaggedItem, SlugRedirect):
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"pc-{model}")
-        post_delete.connect(
-            _content_changed, sender=model, dispatch_uid=f"pc-del-{model}"
-        )
     for through in (Article.tags.through, Article.related.through):
-        m2m_changed.connect(
-            _content_changed, sender=through, dispatch_uid=f"pc-m2m-{through}"
-        )
         m2m_changed.connect(
             _topics_or_picks_changed, sender=through, dispatch_uid=f"rel-{through}"
         )

@@ -1,6 +1,5 @@
-"""Article work done by the task worker: resized copies of uploaded images,
-related lists ranked after a change (see articles/related.py), and removing
-the covers kept across validation errors once they expire.
+"""Article work done by the task worker: resized copies of uploaded images
+and related lists ranked after a change (see articles/related.py).
 
 Making the renditions of a large photo takes seconds (measured: 1.4 s for a
 6000 x 4000 JPEG), so the editor's save only stores the upload and enqueues
@@ -8,16 +7,13 @@ this. Until it has run, pages show the uploaded image itself (never the
 previous image's copies, which the save clears).
 """
 
-from datetime import timedelta
-
 from django.tasks import task
 from django.utils import timezone
 
-from taskqueue.policy import recurring, run_again
-
-from . import images, pagecache, staged_uploads
+from . import images
+from .changes import content_updated
 from .models import Article, Author
-from .related import related_refresh
+from .related_ranking import related_refresh
 
 # What each kind of image is stored in: model, image field, renditions field,
 # widths (None: IMAGE_RENDITION_WIDTHS), the ratio copies are cut to (None: as
@@ -49,7 +45,8 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
     if not current.update(**changes):
         images.delete_renditions(renditions)
         return "image replaced meanwhile"
-    pagecache.invalidate()  # an update sends no signal: pages show the copies
+    # An update sends no model signal: pages show the copies.
+    content_updated.send(sender=model)
     return f"{len(renditions['names'])} renditions"
 
 
@@ -59,20 +56,5 @@ def rank_related(*, article_ids: list[int]) -> str:
     ``related.related_refresh_later``); pages showing them change at once."""
     changed = related_refresh(article_ids=article_ids)
     if changed:
-        pagecache.invalidate()  # an update sends no signal
+        content_updated.send(sender=Article)  # an update sends no model signal
     return f"{len(article_ids)} ranked, {changed} changed"
-
-
-# Staged covers live a day (staged_uploads.REMOVE_AFTER): an hourly sweep
-# keeps the folder to about a day's worth.
-STAGED_SWEEP_EVERY = timedelta(hours=1)
-
-
-@recurring
-@task()
-def remove_stale_staged_uploads() -> str:
-    """Every STAGED_SWEEP_EVERY: delete the staged covers no form can use."""
-    now = timezone.now()
-    run_again(remove_stale_staged_uploads, after=STAGED_SWEEP_EVERY, now=now)
-    removed, kept = staged_uploads.remove_stale(now=now)
-    return f"{removed} staged upload(s) removed, {kept} kept"

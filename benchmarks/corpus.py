@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import pagecache
 from articles.models import Article, Author
 from articles.ordering import positions_refresh
-from articles.related import related_refresh
+from articles.related_ranking import related_refresh
 from articles.topics import topic_counts_refresh
+from reader import pagecache
 
 AUTHORS = 20
 TOPICS = 40

@@ -14,9 +14,9 @@ from django.db import connection
 
 from articles.models import Article, Author
 from articles.search import ResultPages
-from articles.search_views import result_cards
-from articles.views import ARTICLES_PER_PAGE
 from benchmarks.corpus import VOCABULARY
+from reader.search_views import result_cards
+from reader.views import ARTICLES_PER_PAGE
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"

@@ -8,10 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView, TemplateView
 
-from articles import sitemaps
-from articles.caching import public_cache
-from articles.views import PublicTemplateView
 from httpguard.admin_shortcut import view_on_site
+from reader import sitemaps
+from reader.cache_headers import public_cache
+from reader.views import PublicTemplateView
 
 admin.site.site_header = "CareerHub editors"
 admin.site.site_title = "CareerHub admin"
@@ -26,7 +26,7 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
     ),
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("", include("reader.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",

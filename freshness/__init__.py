@@ -1,2 +1,2 @@
 """The generation of public content, kept in the database for app servers
-that share no cache (see articles/pagecache.py)."""
+that share no cache (see reader/pagecache.py)."""

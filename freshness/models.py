@@ -3,7 +3,7 @@ from django.db import models
 
 class Generation(models.Model):
     """The current generation of public content: one row, replaced after
-    every committed change (``articles.pagecache``).
+    every committed change (``reader.pagecache``).
 
     Only read when the configured cache is kept per process (``locmem://``,
     ``dummy://``): each gunicorn worker then polls this row instead of a

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from articles import pagecache
+from reader import pagecache
 
 from .models import Edition, EditionArticle
 from .querysets import edition_status_changed

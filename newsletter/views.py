@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
-from articles.views import PublicPageMixin
+from reader.views import PublicPageMixin
 
 from . import ratelimit, subscribers, tokens
 from .forms import SignupForm, clean_source

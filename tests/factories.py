@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from articles.models import Article, Author
+from articles.services import article_write
 
 # A fixed "now" for tests that travel in time.
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -45,6 +46,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     published_at = factory.Sequence(
         lambda n: datetime(2025, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n)
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Stored as every writer stores an article: with what derives from it.
+        return article_write(article=model_class(*args, **kwargs))
 
     @factory.post_generation
     def topics(self, create, extracted, **kwargs):

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from articles.views import HomeView
+from reader.views import HomeView
 
 pytestmark = pytest.mark.django_db
 

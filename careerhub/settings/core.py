@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "reversion",
     "articles",
+    "desk",
+    "reader",
     "newsletter",
     # The page cache's generation when the cache is per process.
     "freshness",
@@ -58,16 +60,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Anonymous page cache and 304s, first: a stored page is answered before
     # any other middleware runs, with the headers they added when it was
-    # rendered (see articles/pagecache.py).
-    "articles.pagecache.PageCacheMiddleware",
+    # rendered (see reader/pagecache.py).
+    "reader.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "httpguard.middleware.RejectNulMiddleware",
     # Compression of public pages (stored once per encoding).
-    "articles.pagecache.PublicGZipMiddleware",
+    "reader.pagecache.PublicGZipMiddleware",
     # ETags from the content, before compression (the same plain or gzipped).
-    "articles.pagecache.ContentETagMiddleware",
+    "reader.pagecache.ContentETagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

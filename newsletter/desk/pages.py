@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from articles.publishing import when
+from desk.publishing import when
 
 from .. import edition_plans, editions, emails
 from ..models import Edition

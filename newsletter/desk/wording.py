@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from articles.publishing import when
+from desk.publishing import when
 
 from .. import editions, reports
 from ..models import Delivery, Edition

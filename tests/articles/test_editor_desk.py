@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from articles import versions
 from articles.models import Article
+from desk import versions
 from tests.articles.admin_forms import article_form, change_url
 from tests.factories import NOW, ArticleFactory, DraftArticleFactory, EditorFactory
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from articles import versions
 from articles.roles import apply_role_permissions
+from desk import versions
 from tests.articles.admin_forms import change_url
 from tests.articles.test_editor_desk import form_of, token_in
 from tests.factories import DraftArticleFactory, EditorFactory

@@ -244,7 +244,7 @@ def test_feed_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
     # 1 "Read more" targets of all items
     with django_assert_num_queries(4):
         first = client.get(reverse("articles:feed")).content
-    # Every item stored as a fragment (articles/fragments.py): ids and dates.
+    # Every item stored as a fragment (reader/fragments.py): ids and dates.
     with django_assert_num_queries(1):
         assert client.get(reverse("articles:feed")).content == first
 

@@ -1,5 +1,5 @@
 """Fragments: parts of the article page and feed items kept rendered while
-public content is unchanged (articles/fragments.py), and fresh at once after
+public content is unchanged (reader/fragments.py), and fresh at once after
 every change, like the page cache.
 
 The page cache is off here, so every response is rendered and only the
@@ -17,7 +17,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Author
-from articles.services import article_unpublish
+from articles.services import article_unpublish, article_write
 from tests.factories import ArticleFactory, EditorFactory, ScheduledArticleFactory
 
 from .test_pagecache import _free_port, behind_the_cache, text_of
@@ -66,7 +66,7 @@ def test_edited_article_is_fresh_at_once(client, article):
     text_of(client, url)
     article.title = "Ask for the raise, twice"
     article.body = "New advice on pay."
-    article.save()
+    article_write(article=article)
     page = text_of(client, url)
     assert "Ask for the raise, twice</h1>" in page
     assert "New advice on pay." in page
@@ -107,7 +107,7 @@ def test_related_article_unpublished_or_edited_is_fresh_at_once(client, article)
     assert "Know your number" in related_part(text_of(client, url))
     other = Article.objects.get(title="Know your number")
     other.title = "Know your worth"
-    other.save()
+    article_write(article=other)
     assert "Know your worth" in related_part(text_of(client, url))
     article_unpublish(article=other)
     assert "Know your worth" not in related_part(text_of(client, url))
@@ -131,7 +131,7 @@ def test_feed_items_are_stored_and_fresh_after_a_change(
     with django_assert_num_queries(1):  # the items' articles + authors
         assert text_of(client, feed) == first
     article.body = "Edited for the feed."
-    article.save()
+    article_write(article=article)
     ArticleFactory(title="Brand new", topics=["cv"])
     page = text_of(client, feed)
     assert "Edited for the feed." in page
@@ -169,7 +169,7 @@ def test_pages_render_whole_while_the_cache_is_down(client, settings, article):
 
 
 def test_stored_article_parts_are_read_in_one_round_trip(client, article, monkeypatch):
-    from articles import fragments, pagecache
+    from reader import fragments, pagecache
 
     url = article.get_absolute_url()
     text_of(client, url)

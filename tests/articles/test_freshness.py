@@ -5,8 +5,8 @@ import time_machine
 from django.contrib import admin
 from django.test import RequestFactory
 
-from articles.admin_filters import ReviewFreshnessFilter, a_year_before
 from articles.models import Article
+from desk.admin_filters import ReviewFreshnessFilter, a_year_before
 from tests.factories import NOW, ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

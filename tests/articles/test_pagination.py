@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from articles.views import ARTICLES_PER_PAGE
+from reader.views import ARTICLES_PER_PAGE
 from tests.factories import ArticleFactory, AuthorFactory, DraftArticleFactory
 
 pytestmark = pytest.mark.django_db

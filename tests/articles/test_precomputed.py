@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, TopicCount
-from articles.related import related_refresh
-from articles.services import article_publish, article_unpublish
+from articles.related_ranking import related_refresh
+from articles.services import article_publish, article_unpublish, article_write
 from tests.factories import ArticleFactory, DraftArticleFactory, ScheduledArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_list_pages_hold_every_live_article_once_in_order(client, thirty):
 def test_list_pages_follow_unpublish_backdating_and_deletion(client, thirty):
     article_unpublish(article=thirty[10])
     thirty[20].published_at = day(-5)  # now the oldest
-    thirty[20].save()
+    article_write(article=thirty[20])
     thirty[3].delete()
     DraftArticleFactory()
     article_publish(article=DraftArticleFactory(), at=None)
@@ -156,7 +156,7 @@ def test_saving_a_stale_copy_keeps_the_stored_lists(now):
     article.tags.add("pay")  # ranks again
     fresh = Article.objects.get(pk=article.pk)
     stale.title = "Edited from an old form"
-    stale.save()
+    article_write(article=stale)
     stored = Article.objects.get(pk=article.pk)
     assert stored.related_ids == fresh.related_ids
     assert stored.list_position == fresh.list_position is not None

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import pagecache
+from reader import pagecache
 from tests.factories import DraftArticleFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db

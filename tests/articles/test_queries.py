@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from articles.services import article_write
 from benchmarks import corpus
 from tests.factories import ArticleFactory, AuthorFactory, DraftArticleFactory
 
@@ -66,7 +67,7 @@ def site(request, now):
         article.related.set(others[i % len(others) :][:2] + drafts[:1])
         targets = others[:3] + drafts[:1]
         article.body += "".join(f"\n[[read-more:{t.pk}]]\n" for t in targets)
-        article.save()
+        article_write(article=article)
     return {"count": count, "authors": authors, "articles": articles}
 
 
@@ -152,7 +153,7 @@ def test_old_slug_redirect_queries(client, site, django_assert_num_queries):
     """Answering an old address does not load the article's page."""
     article = Article.objects.get(pk=site["articles"][-1].pk)
     article.slug = "a-brand-new-slug"
-    article.save()
+    article_write(article=article)
     with django_assert_num_queries(2):
         # 1 no live article has the old slug
         # 1 the redirect + its live article

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.models import Article, SlugRedirect
+from articles.services import article_write
 from tests.factories import ArticleFactory, DraftArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def rename(article: Article, slug: str) -> Article:
     # As the admin would: a fresh instance from the database.
     article = Article.objects.get(pk=article.pk)
     article.slug = slug
-    article.save()
+    article_write(article=article)
     return article
 
 
@@ -81,7 +82,7 @@ def test_old_slug_of_an_unpublished_article_is_not_found(
     article = rename(ArticleFactory(slug="old"), "new")
     article.status = status
     article.published_at = published_at
-    article.save()
+    article_write(article=article)
     assert client.get("/articles/old/").status_code == 404
     assert client.get("/articles/new/").status_code == 404
 
@@ -93,5 +94,5 @@ def test_unknown_slug_is_not_found(client, now):
 def test_title_change_alone_creates_no_redirect(now):
     article = Article.objects.get(pk=ArticleFactory(slug="same").pk)
     article.title = "A better title"
-    article.save()
+    article_write(article=article)
     assert not SlugRedirect.objects.exists()

@@ -8,6 +8,7 @@ import pytest
 
 from articles import rendering
 from articles.rendering import cut_excerpt, markdown_to_html, reading_minutes
+from articles.services import article_write
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -330,7 +331,7 @@ def test_article_page_shows_reading_time(client):
 def test_saving_only_the_body_also_stores_what_is_rendered_from_it():
     article = ArticleFactory(body="Old words.")
     article.body = "## New heading\n\nFresh advice about salary talks."
-    article.save(update_fields=["body"])
+    article_write(article=article, update_fields=["body"])
 
     article.refresh_from_db()
     assert "<h2>New heading</h2>" in article.body_html

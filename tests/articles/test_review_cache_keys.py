@@ -16,7 +16,7 @@ import pytest
 import redis
 import time_machine
 
-from articles import pagecache
+from reader import pagecache
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles import versions
+from desk import versions
 from tests.articles.admin_forms import change_url
 from tests.articles.test_editor_desk import (
     form_of,

@@ -42,7 +42,7 @@ def clock():
 @pytest.fixture
 def server_time():
     """The preview's own clock, moved on by what each render should cost."""
-    with mock.patch("articles.editor_views.time", create=True) as fake:
+    with mock.patch("desk.editor_views.time", create=True) as fake:
         yield fake
 
 

@@ -18,6 +18,7 @@ from articles.roles import (
     apply_role_permissions,
     remove_role_groups,
 )
+from articles.services import article_write
 from tests.articles.admin_forms import (
     add_url,
     article_form,
@@ -229,7 +230,7 @@ def test_another_writers_draft_looks_missing_to_a_writer(writer_client, others_d
 def test_writer_gets_403_on_another_writers_live_article(writer_client, others_draft):
     others_draft.status = Article.Status.PUBLISHED
     others_draft.published_at = datetime(2024, 1, 1, tzinfo=UTC)
-    others_draft.save()
+    article_write(article=others_draft)
     before = others_draft.title
 
     assert writer_client.get(change_url(others_draft)).status_code == 403

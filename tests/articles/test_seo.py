@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 
-from articles import seo
+from articles.services import article_write
+from reader import seo
 from tests.factories import NOW, ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_pages_without_a_cover_share_the_site_image(client):
 
 def test_article_json_ld_describes_the_article(client, article):
     article.reviewed_at = date(2026, 5, 1)
-    article.save()
+    article_write(article=article)
 
     page = head(client, article.get_absolute_url())
 
@@ -184,11 +185,11 @@ def test_article_json_ld_describes_the_article(client, article):
 
 def test_json_ld_date_modified_is_the_latest_change(client, article):
     article.reviewed_at = date(2026, 2, 1)
-    article.save()
+    article_write(article=article)
     article.refresh_from_db()
     article.body = "New text after the review."
     with time_machine.travel(datetime(2026, 3, 5, 10, tzinfo=NOW.tzinfo), tick=False):
-        article.save()
+        article_write(article=article)
 
     [data] = head(client, article.get_absolute_url()).json_ld
 

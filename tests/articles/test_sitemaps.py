@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from reader.sitemaps import ArticleSitemap
 from tests.factories import NOW, ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
-from articles import staged_uploads
 from articles.models import Article
-from articles.tasks import remove_stale_staged_uploads
+from desk import staged_uploads
+from desk.tasks import remove_stale_staged_uploads
 from taskqueue import policy
 from tests.articles.admin_forms import add_url, article_form
 from tests.articles.image_files import image_bytes

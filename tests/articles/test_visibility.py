@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from articles.services import article_write
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -134,7 +135,7 @@ def test_read_more_to_hidden_articles_shows_nothing_of_them(client, site):
     live.body = "Intro.\n\n" + "".join(
         f"[[read-more:{article.pk}]]\n\n" for article in hidden.values()
     )
-    live.save()
+    article_write(article=live)
     text = page_text(client, live.get_absolute_url())
     assert_hidden(text, hidden.values())
     assert "Read more" not in text
@@ -147,7 +148,7 @@ def test_scheduled_article_appears_by_itself_when_its_time_comes(
     live, hidden = site
     scheduled = hidden["scheduled"]
     live.body = f"Intro.\n\n[[read-more:{scheduled.pk}]]\n"
-    live.save()
+    article_write(article=live)
     pages = [url(live) for url in PUBLIC_LISTS.values()] + [live.get_absolute_url()]
     assert client.get(scheduled.get_absolute_url()).status_code == 404
     for url in pages:
@@ -202,10 +203,10 @@ def test_updated_date_shows_when_the_text_changes_after_publishing(
     live, hidden = site
     time_machine.move_to(datetime(2026, 6, 20, 9, 0, tzinfo=UTC), tick=False)
     live.body += "\nA new paragraph.\n"
-    live.save()
+    article_write(article=live)
     draft = hidden["draft"]
     draft.body += "\nDraft edits do not count as updates.\n"
-    draft.save()
+    article_write(article=draft)
     text = page_text(client, live.get_absolute_url())
     assert (
         'Updated <time datetime="2026-06-20T10:00:00+01:00">20 Jun 2026</time>' in text

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles import versions
 from articles.models import Article
 from articles.roles import apply_role_permissions
+from desk import versions
 from tests.e2e.helpers import (
     AXE_FAILING_IMPACTS,
     axe_violations,

@@ -18,10 +18,10 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from articles import versions
 from articles.management.commands import create_local_editor
 from articles.models import Article, State
 from articles.roles import apply_role_permissions
+from desk import versions
 from tests.e2e.helpers import DESKTOP, PHONE, SCREENSHOTS, log_in_to_admin, screenshot
 from tests.factories import EditorFactory, WriterFactory
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.rendering import smart_quotes
-from articles.views import ARTICLES_PER_PAGE
+from reader.views import ARTICLES_PER_PAGE
 from tests.e2e.helpers import both_viewports
 
 QUESTIONS = (

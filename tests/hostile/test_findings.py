@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from articles.views import HomeView
 from newsletter.models import Subscriber
+from reader.views import HomeView
 from tests.articles.admin_forms import article_form, change_url
 from tests.factories import (
     NOW,

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from articles.services import article_write
 from tests.articles.admin_forms import article_form, change_url
 from tests.factories import ArticleFactory, DraftArticleFactory
 from tests.hostile.conftest import SECRET_SLUG, SECRET_TITLE, valid_values
@@ -65,7 +66,7 @@ def test_read_more_by_slug_does_not_confirm_that_a_draft_exists(
     slug = SECRET_SLUG
     if renamed:
         site.secret.slug = "zebra-renamed"
-        site.secret.save()
+        article_write(article=site.secret)
     hidden = post_body(writer_client, own_draft, f"[[read-more:{slug}]]\n")
     missing = post_body(writer_client, own_draft, "[[read-more:no-such-slug]]\n")
 
@@ -82,7 +83,7 @@ def test_a_reference_to_a_hidden_draft_shows_nothing_in_preview_or_form(
     own_draft.body = (
         f"Intro.\n\n[[read-more:{site.secret.pk}]]\n\n[[read-more:{missing_id}]]\n"
     )
-    own_draft.save()
+    article_write(article=own_draft)
 
     preview = writer_client.get(
         reverse("admin:articles_article_preview", args=[own_draft.pk])
@@ -106,7 +107,7 @@ def test_an_editor_sees_the_same_reference_with_its_title(site, own_draft):
     from tests.factories import EditorFactory
 
     own_draft.body = f"Intro.\n\n[[read-more:{site.secret.pk}]]\n"
-    own_draft.save()
+    article_write(article=own_draft)
     editor = Client()
     editor.force_login(EditorFactory(username="edna"))
     assert SECRET_TITLE in editor.get(change_url(own_draft)).text

@@ -16,6 +16,7 @@ from taggit.models import Tag
 from articles import read_more
 from articles.images import COVER_RATIO, make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
+from articles.services import article_write
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -222,7 +223,7 @@ class Command(BaseCommand):
         )
 
     def link_read_more(self, article: Article) -> None:
-        missing = article.link_read_more(viewer=read_more.SYSTEM)
+        missing = read_more.link_article(article, viewer=read_more.SYSTEM)
         if missing:
             self.stderr.write(f"{article.slug}: unknown read-more {missing}")
         article.render()
@@ -290,6 +291,6 @@ class Command(BaseCommand):
             ratio=COVER_RATIO,
             focal=article.cover_focal_point,
         )
-        article.save()
+        article_write(article=article)
         article.tags.set([self.topic(slug) for slug in meta.get("topics", [])])
         return article, True

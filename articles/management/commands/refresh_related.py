@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.related import related_refresh
+from articles.related_ranking import related_refresh
 
 BATCH = 200
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .caching import cache_publicly
-from .models import Article, ArticleQuerySet, Author, latest_change, live_topics
+from articles.models import Article, ArticleQuerySet, Author, latest_change, live_topics
+
+from .cache_headers import cache_publicly
 
 
 class SiteSitemap(Sitemap):

@@ -1,6 +1,6 @@
 """The anonymous page cache, and conditional GET for every public page.
 
-Public pages (those ``caching.cache_publicly`` marks) are stored whole in
+Public pages (those ``cache_headers.cache_publicly`` marks) are stored whole in
 Django's cache and served to readers who send no cookies. Invalidation is by
 one *generation*: a small record naming the current token, when the content
 last changed and when the next scheduled article goes live, kept in the same
@@ -51,7 +51,7 @@ from django.utils.http import http_date, urlencode
 
 from httpguard.clients import client_address
 
-from . import caching
+from . import cache_headers
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
@@ -126,7 +126,7 @@ class Generation:
 
 
 def _next_publish_moment() -> float | None:
-    from .models import Article, State  # models import this module's signals
+    from articles.models import Article, State  # models import this module's signals
 
     moment = (
         Article.objects.in_state(State.SCHEDULED)
@@ -287,12 +287,12 @@ def invalidate() -> None:
 @lru_cache(maxsize=4096)
 def _parameters_read(urlconf: str, path: str) -> frozenset | None:
     """The query parameters the page at ``path`` reads (declared by its view,
-    ``caching.query_parameters``), or None if no view answers there."""
+    ``cache_headers.query_parameters``), or None if no view answers there."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
         return None
-    return caching.query_parameters(match.func)
+    return cache_headers.query_parameters(match.func)
 
 
 # Values of query parameters worth a stored copy: a page number as the site

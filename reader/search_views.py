@@ -3,14 +3,15 @@ from urllib.parse import urlencode
 
 from django.views.generic import ListView
 
-from .models import Article, topics_in_use
-from .search import (
+from articles.models import Article, topics_in_use
+from articles.search import (
     MAX_QUERY_LENGTH,
     Query,
     ResultPages,
     add_highlights,
     with_snippets,
 )
+
 from .views import ARTICLES_PER_PAGE, PublicPageMixin
 
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
-from .models import Article, State
+from articles.models import Article, State
+from articles.services import article_write
+
 from .publishing import when
 
 VERSIONED_FIELDS = ("title", "excerpt", "body")
@@ -129,7 +131,7 @@ def article_autosave(*, article: Article, user, title: str, body: str) -> Articl
     latest = versions_of(article).first()
     article.title, article.body = title, body
     with saving_version(article=article, user=user, comment=AUTOSAVE):
-        article.save(update_fields=["title", "body", "modified_at"])
+        article_write(article=article, update_fields=["title", "body", "modified_at"])
     if (
         latest is not None
         # Unchanged text keeps no version: the last one stays.
@@ -151,7 +153,7 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
     with saving_version(
         article=article, user=user, comment=f"Restored the version of {when}"
     ):
-        article.save(update_fields=[*VERSIONED_FIELDS, "modified_at"])
+        article_write(article=article, update_fields=[*VERSIONED_FIELDS, "modified_at"])
     return article
 
 

@@ -1,8 +1,8 @@
 """The writing side of the editor's desk, hooked into ArticleAdmin.
 
 ``ArticleDeskMixin`` adds the live preview, autosave, versions and the guard
-against two people overwriting each other (articles/versions.py) to the
-article admin; the views are in articles/editor_views.py, the script in
+against two people overwriting each other (desk/versions.py) to the
+article admin; the views are in desk/editor_views.py, the script in
 static/js/editor.js.
 """
 
@@ -12,8 +12,9 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 
+from articles.models import Article
+
 from . import editor_views, versions
-from .models import Article
 
 
 class EditGuardFormMixin:

@@ -6,9 +6,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import fragments
-from .caching import cache_publicly
-from .models import (
+from articles import read_more
+from articles.models import (
     LISTING_DEFERRED_FIELDS,
     Article,
     Author,
@@ -16,7 +15,10 @@ from .models import (
     live_topics,
     topics_in_use,
 )
-from .ordering import PositionPaginator
+from articles.ordering import PositionPaginator
+
+from . import fragments
+from .cache_headers import cache_publicly
 
 ARTICLES_PER_PAGE = 12
 # The fragments of articles/article_detail.html, each keyed by the article.
@@ -165,7 +167,8 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
         # Worked out only when the fragments showing them are rendered.
         return super().get_context_data(
             body=partial(
-                article.body_for_page,
+                read_more.body_for_page,
+                article,
                 viewer=self.request.user if self.preview else None,
             ),
             related=SimpleLazyObject(lambda: Article.objects.related_to(article)),

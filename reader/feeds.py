@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from . import fragments, read_more, seo
-from .caching import cache_publicly
-from .models import (
+from articles import read_more
+from articles.models import (
     TOPICS_ATTR,
     Article,
     Author,
@@ -30,6 +29,9 @@ from .models import (
     latest_change,
     live_topics,
 )
+
+from . import fragments, seo
+from .cache_headers import cache_publicly
 
 FEED_ITEMS = 20
 # Feeds are read, never written: anything else (POST, TRACE...) is a 405.
@@ -156,7 +158,7 @@ class ArticleFeed(Feed):
         return None
 
     def get_feed(self, obj, request):
-        """The feed, each item's XML kept as a fragment (``articles.fragments``):
+        """The feed, each item's XML kept as a fragment (``reader.fragments``):
         only items new or changed since the last request are rendered."""
         # Read before the articles (see ArticleDetailView.get).
         version = fragments.version()

@@ -1,4 +1,4 @@
-"""Tags for canonical URLs, share metadata and JSON-LD (see articles/seo.py)."""
+"""Tags for canonical URLs, share metadata and JSON-LD (see reader/seo.py)."""
 
 from urllib.parse import urlencode
 
@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils.encoding import iri_to_uri
 
-from articles import fragments, seo
+from reader import fragments, seo
 
 register = template.Library()
 
@@ -78,7 +78,7 @@ class FragmentNode(template.Node):
 @register.tag
 def fragment(parser, token):
     """``{% fragment "name" part... %}...{% endfragment %}``: the content kept
-    rendered while public content is unchanged (see articles/fragments.py).
+    rendered while public content is unchanged (see reader/fragments.py).
 
     Stored only when the view put a ``fragment_version`` in the context; the
     parts tell apart what the content depends on besides public content.

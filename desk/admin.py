@@ -21,12 +21,8 @@ from django.utils.translation import ngettext
 from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
 
-from . import publishing, read_more, roles, services
-from .admin_desk import ArticleDeskMixin
-from .admin_filters import ReviewFreshnessFilter
-from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
-from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
-from .models import (
+from articles import read_more, roles, services
+from articles.models import (
     Article,
     ArticleQuerySet,
     Author,
@@ -34,6 +30,12 @@ from .models import (
     Topic,
     TopicDescription,
 )
+
+from . import publishing
+from .admin_desk import ArticleDeskMixin
+from .admin_filters import ReviewFreshnessFilter
+from .admin_publish import PublishingAdminMixin, WaitingForReviewFilter
+from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
 from .preview import ArticlePreviewView
 
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked

@@ -1,7 +1,7 @@
 """The publishing desk: what "Publish now", "Schedule", "Unpublish" and
 "Submit for review" do, said in words before they are done.
 
-The admin (articles/admin_publish.py) only parses the request and calls these.
+The admin (desk/admin_publish.py) only parses the request and calls these.
 States come from ``models.publication_state`` and the writes from
 ``services``: this module adds the wording, the editor's time zone and the
 review request.
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
-from . import roles, services
-from .models import Article, ArticleQuerySet, State
+from articles import roles, services
+from articles.models import Article, ArticleQuerySet, State
 
 PUBLISH = "publish"
 SCHEDULE = "schedule"
@@ -254,7 +254,9 @@ def article_request_review(*, article: Article) -> Article:
     """A writer's draft is ready: editors find it under "Waiting for review"."""
     if article.review_requested_at is None:
         article.review_requested_at = timezone.now()
-        article.save(update_fields=["review_requested_at", "modified_at"])
+        services.article_write(
+            article=article, update_fields=["review_requested_at", "modified_at"]
+        )
     return article
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
-from .views import ArticleDetailView
+from reader.views import ArticleDetailView
 
 
 class ArticlePreviewView(ArticleDetailView):

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from . import images, publishing, roles, staged_uploads, topics
+from articles import images, read_more, roles, topics
+from articles.models import Article, Author
+
+from . import publishing, staged_uploads
 from .cover_widget import CoverImageInput
-from .models import Article, Author
 
 
 class ImageUploadField(forms.ImageField):
@@ -160,7 +162,7 @@ class ArticleAdminForm(forms.ModelForm):
     # "Read more" may only point to live articles and no topic is created.
     viewer = None
 
-    # The cover chosen before a validation error (articles/staged_uploads.py).
+    # The cover chosen before a validation error (desk/staged_uploads.py).
     cover_staged = forms.CharField(required=False, widget=forms.HiddenInput)
     create_topics = forms.BooleanField(
         label="Create new topics",
@@ -185,7 +187,7 @@ class ArticleAdminForm(forms.ModelForm):
             "author",
             "related",
             # No status: only the publishing buttons change it, after their
-            # confirmation (articles/admin_publish.py), so a plain save never
+            # confirmation (desk/admin_publish.py), so a plain save never
             # publishes or unpublishes, whatever is posted.
             "published_at",
             "featured",
@@ -241,7 +243,7 @@ class ArticleAdminForm(forms.ModelForm):
         # Among what the user may see: someone else's draft is "no article".
         # The text stays as typed; the ids are stored beside it.
         self.instance.body = body
-        missing = self.instance.link_read_more(viewer=self.viewer)
+        missing = read_more.link_article(self.instance, viewer=self.viewer)
         if missing:
             names = ", ".join(f"“{ref}”" for ref in missing)
             raise forms.ValidationError(

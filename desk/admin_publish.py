@@ -1,6 +1,6 @@
 """Publishing from the article form: the state line, the "Publish now",
 "Schedule", "Unpublish" and "Submit for review" buttons and the confirmation
-page (ArticleAdmin mixes this in; the rules are in articles/publishing.py).
+page (ArticleAdmin mixes this in; the rules are in desk/publishing.py).
 
 The buttons submit the form, so nothing typed is lost: the article is saved as
 it stands (its state unchanged) and the editor is taken to a page saying
@@ -18,7 +18,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from . import publishing, roles
+from articles import roles
+
+from . import publishing
 
 TZ_FIELD = "_editor_tz"
 # Articles named on the list's confirmation page; more are counted.

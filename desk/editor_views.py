@@ -20,10 +20,11 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from articles import read_more
+from articles.models import Article, State
 from httpguard import ratelimit
 
 from . import versions
-from .models import Article, State
 
 # Far beyond any article (the longest demo one is ~1,500 words), small enough
 # that a preview on every pause in typing stays cheap.
@@ -99,11 +100,11 @@ def preview(request, model_admin):
             413,
         )
     draft = Article(body=body.replace("\r\n", "\n"))
-    missing = draft.link_read_more(viewer=request.user)
+    missing = read_more.link_article(draft, viewer=request.user)
     draft.render()
     response = JsonResponse(
         {
-            "html": draft.body_for_page(viewer=request.user),
+            "html": read_more.body_for_page(draft, viewer=request.user),
             "words": draft.word_count,
             "minutes": draft.reading_minutes,
             "missing": missing,
@@ -162,7 +163,7 @@ def autosave(request, model_admin, object_id):
     # As the form does: a reference the editor may not see is refused, never
     # resolved behind their back when the article is saved.
     article.body = body.replace("\r\n", "\n")
-    if missing := article.link_read_more(viewer=request.user):
+    if missing := read_more.link_article(article, viewer=request.user):
         names = ", ".join(f"“{ref}”" for ref in missing)
         return _error(
             f"Not autosaved: no article matches the “Read more” reference {names}.",

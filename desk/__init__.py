@@ -1,0 +1,1 @@
+"""The editor's desk: the admin, its forms, buttons, versions and preview."""
