@@ -60,6 +60,42 @@ def _damaged() -> ValidationError:
     )
 
 
+def _open_header(upload) -> Image.Image:
+    """The image as Pillow reads it from its header (no pixel decoded yet)."""
+    try:
+        return Image.open(upload)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            "This file is not a JPEG, PNG or WebP image. Save it in one of "
+            "those formats and upload it again.",
+            code="image_unknown_type",
+        ) from None
+    except Exception:  # Pillow raises many kinds on broken headers.
+        raise _damaged() from None
+
+
+def _check_format(image: Image.Image, name: str | None) -> None:
+    """An accepted format, named with an ending that matches it."""
+    if image.format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            f"This is a {image.format} image; only JPEG, PNG or WebP images "
+            "are accepted. Save it in one of those formats and upload it again.",
+            code="image_unknown_type",
+        )
+    suffix = PurePosixPath(name or "").suffix.lower().lstrip(".")
+    if EXTENSIONS.get(suffix) != image.format:
+        ending = f"“.{suffix}”" if suffix else "no ending such as .jpg"
+        kind = ACCEPTED_FORMATS[image.format]
+        raise ValidationError(
+            f"The file name has {ending} but the file is a {kind} image. "
+            f"Rename it to end in .{image.format.lower().replace('jpeg', 'jpg')} "
+            "and upload it again.",
+            code="image_type_mismatch",
+        )
+
+
 def check_upload(upload) -> Image.Image:
     """Open an uploaded image, refusing anything the site should not store.
 
@@ -80,36 +116,10 @@ def check_upload(upload) -> Image.Image:
     upload.seek(0)
     # No warnings.catch_warnings() here: it changes process-wide state and is
     # not thread-safe. Where warnings are errors (tests), Pillow's bomb warning
-    # arrives as an exception and is caught below; elsewhere it is only logged
+    # arrives as an exception, caught by _open_header; elsewhere it is only logged
     # and the pixel check that follows refuses the image.
-    try:
-        image = Image.open(upload)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except UnidentifiedImageError:
-        raise ValidationError(
-            "This file is not a JPEG, PNG or WebP image. Save it in one of "
-            "those formats and upload it again.",
-            code="image_unknown_type",
-        ) from None
-    except Exception:  # Pillow raises many kinds on broken headers.
-        raise _damaged() from None
-    if image.format not in ACCEPTED_FORMATS:
-        raise ValidationError(
-            f"This is a {image.format} image; only JPEG, PNG or WebP images "
-            "are accepted. Save it in one of those formats and upload it again.",
-            code="image_unknown_type",
-        )
-    suffix = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
-    if EXTENSIONS.get(suffix) != image.format:
-        ending = f"“.{suffix}”" if suffix else "no ending such as .jpg"
-        kind = ACCEPTED_FORMATS[image.format]
-        raise ValidationError(
-            f"The file name has {ending} but the file is a {kind} image. "
-            f"Rename it to end in .{image.format.lower().replace('jpeg', 'jpg')} "
-            "and upload it again.",
-            code="image_type_mismatch",
-        )
+    image = _open_header(upload)
+    _check_format(image, upload.name)
     if image.width * image.height > settings.IMAGE_MAX_PIXELS:
         raise _too_many_pixels(image.size)
     try:
@@ -193,6 +203,21 @@ def focus_class(focal: tuple[float, float]) -> str:
     return f"focus-x-{round(fx * 10) * 10}"
 
 
+def _save_rendition(resized: Image.Image, base: str, storage) -> tuple[dict, bool]:
+    """Store one width as ``base``.jpg and ``base``.webp, replacing any copy:
+    the stored names by format, and whether the WebP is the smaller."""
+    jpeg, webp = io.BytesIO(), io.BytesIO()
+    resized.save(jpeg, "JPEG", quality=82, optimize=True, progressive=True)
+    resized.save(webp, "WEBP", quality=78, method=4)
+    saved = {}
+    for fmt, buffer, suffix in (("jpeg", jpeg, "jpg"), ("webp", webp, "webp")):
+        rendition = f"{base}.{suffix}"
+        if storage.exists(rendition):
+            storage.delete(rendition)
+        saved[fmt] = storage.save(rendition, ContentFile(buffer.getvalue()))
+    return saved, len(webp.getvalue()) < len(jpeg.getvalue())
+
+
 def make_renditions(
     name: str,
     *,
@@ -224,17 +249,13 @@ def make_renditions(
     for width in targets:
         height = round(image.height * width / image.width)
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
-        jpeg, webp = io.BytesIO(), io.BytesIO()
-        resized.save(jpeg, "JPEG", quality=82, optimize=True, progressive=True)
-        resized.save(webp, "WEBP", quality=78, method=4)
-        webp_smaller = webp_smaller and len(webp.getvalue()) < len(jpeg.getvalue())
-        for fmt, buffer, suffix in (("jpeg", jpeg, "jpg"), ("webp", webp, "webp")):
-            rendition = f"renditions/{stem}-{width}w.{suffix}"
-            if storage.exists(rendition):
-                storage.delete(rendition)
-            saved = storage.save(rendition, ContentFile(buffer.getvalue()))
-            result[fmt].append([width, saved])
-            saved_names[fmt].append(saved)
+        saved, smaller = _save_rendition(
+            resized, f"renditions/{stem}-{width}w", storage
+        )
+        webp_smaller = webp_smaller and smaller
+        for fmt in ("jpeg", "webp"):
+            result[fmt].append([width, saved[fmt]])
+            saved_names[fmt].append(saved[fmt])
     if not webp_smaller:
         result["webp"] = []
         for saved in saved_names.pop("webp"):

@@ -10,7 +10,7 @@ def cache_publicly(response):
     """Let browsers and shared caches keep a response every reader gets alike.
 
     Browsers keep it but ask again before each use (``max-age=0``), answered
-    with a 304 while nothing changed (``reader.pagecache``): a correction
+    with a 304 while nothing changed (``reader.page_middleware``): a correction
     shows at the next visit. Shared caches (a CDN, a proxy) may keep it for
     ``SHARED_CACHE_SECONDS`` without asking (``s-maxage``), if set.
 

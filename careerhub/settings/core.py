@@ -60,16 +60,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Anonymous page cache and 304s, first: a stored page is answered before
     # any other middleware runs, with the headers they added when it was
-    # rendered (see reader/pagecache.py).
-    "reader.pagecache.PageCacheMiddleware",
+    # rendered (see reader/page_middleware.py).
+    "reader.page_middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "httpguard.middleware.RejectNulMiddleware",
     # Compression of public pages (stored once per encoding).
-    "reader.pagecache.PublicGZipMiddleware",
+    "reader.page_middleware.PublicGZipMiddleware",
     # ETags from the content, before compression (the same plain or gzipped).
-    "reader.pagecache.ContentETagMiddleware",
+    "reader.page_middleware.ContentETagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

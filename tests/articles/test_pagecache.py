@@ -24,7 +24,7 @@ from taggit.models import Tag
 from articles.models import Article, Author
 from articles.services import article_write
 from newsletter.models import Edition
-from reader import pagecache
+from reader import page_keys, page_middleware, pagecache
 from tests.factories import (
     NOW,
     ArticleFactory,
@@ -171,15 +171,15 @@ def test_responses_setting_a_cookie_or_private_are_never_stored():
     from reader.cache_headers import cache_publicly
 
     public = cache_publicly(HttpResponse("page"))
-    assert pagecache.is_public(public)
+    assert page_keys.is_public(public)
     with_cookie = cache_publicly(HttpResponse("page"))
     with_cookie.set_cookie("csrftoken", "x")
-    assert not pagecache.is_public(with_cookie)
+    assert not page_keys.is_public(with_cookie)
     unmarked = HttpResponse("page")
-    assert not pagecache.is_public(unmarked)
+    assert not page_keys.is_public(unmarked)
     per_language = cache_publicly(HttpResponse("page"))
     per_language["Vary"] = "Accept-Encoding, Accept-Language"
-    assert not pagecache.is_public(per_language)
+    assert not page_keys.is_public(per_language)
 
 
 def test_anonymous_visitors_get_no_preview(client, page_cache, now):
@@ -407,7 +407,7 @@ def test_public_pages_carry_no_csrf_token_or_cookie(client, article):
     ]
     for url in urls:
         response = client.get(url)
-        assert pagecache.is_public(response), url
+        assert page_keys.is_public(response), url
         assert b"csrfmiddlewaretoken" not in response.content, url
         assert not response.cookies, url
 
@@ -437,7 +437,7 @@ def test_page_rendered_during_a_change_gets_no_date(client, article, monkeypatch
     """It may show the content before or after the change: only its ETag, which
     comes from its bytes, can be trusted."""
     later = pagecache.Generation("t", time.time() + 60, None)
-    monkeypatch.setattr(pagecache, "current_generation", lambda **kw: later)
+    monkeypatch.setattr(page_middleware, "current_generation", lambda **kw: later)
     response = client.get(article.get_absolute_url())
     assert response["ETag"]
     assert "Last-Modified" not in response
@@ -499,7 +499,7 @@ def test_each_app_server_serves_its_own_copy_only_while_current(page_cache, arti
 
 
 def test_copies_kept_in_a_process_are_bounded_in_bytes():
-    pages = pagecache.LocalPages(max_bytes=10)
+    pages = page_middleware.LocalPages(max_bytes=10)
     pages.put("a", ("t", b"12345", {}))
     pages.put("b", ("t", b"12345", {}))
     assert pages.get("a", "t") is not None  # a is now the most recent

@@ -16,11 +16,11 @@ import pytest
 import redis
 import time_machine
 
-from reader import pagecache
+from reader import page_keys, pagecache
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-PAGE_KEYS = f"*{pagecache.PAGE_KEY_PREFIX}*"
+PAGE_KEYS = f"*{page_keys.PAGE_KEY_PREFIX}*"
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -35,7 +35,7 @@ def stored_pages(request, settings):
     pagecache.page_cache().clear()
     # LocMemCache keeps its entries in a dict of its own.
     entries = pagecache.page_cache()._cache
-    return lambda: sum(pagecache.PAGE_KEY_PREFIX in key for key in entries)
+    return lambda: sum(page_keys.PAGE_KEY_PREFIX in key for key in entries)
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""The content's models: the bottom layer, each ``save()`` stores its row.
+
+One module per concern: ``article`` (the article and its old addresses),
+``display`` (what pages read off an article), ``querysets`` (how articles are
+read), ``states`` (status and the state editors see), ``dates``, ``authors``
+and ``topics``. Every name is importable from ``articles.models``.
+"""
+
+from .article import KEPT_ON_WRITE, RENDERED_FIELDS, Article, SlugRedirect
+from .authors import Author
+from .dates import date_modified, latest_change
+from .display import ArticleDisplay
+from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
+from .states import State, Status, publication_state
+from .topics import Topic, TopicCount, TopicDescription, live_topics, topics_in_use
+
+__all__ = [
+    "KEPT_ON_WRITE",
+    "LISTING_DEFERRED_FIELDS",
+    "RENDERED_FIELDS",
+    "TOPICS_ATTR",
+    "Article",
+    "ArticleDisplay",
+    "ArticleQuerySet",
+    "Author",
+    "SlugRedirect",
+    "State",
+    "Status",
+    "Topic",
+    "TopicCount",
+    "TopicDescription",
+    "date_modified",
+    "latest_change",
+    "live_topics",
+    "publication_state",
+    "topics_in_use",
+]

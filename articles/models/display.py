@@ -1,0 +1,79 @@
+from datetime import datetime
+
+from django.db import models
+from taggit.models import Tag
+
+from .. import rendering
+from ..images import focus_class, rendition_urls
+from .dates import date_modified
+from .querysets import TOPICS_ATTR
+from .states import State, publication_state
+
+
+class ArticleDisplay(models.Model):
+    """What pages, feeds and the desk read off an article: derived from its
+    columns, never stored (``Article`` is the one model built on it)."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def cover_focal_point(self) -> tuple[float, float]:
+        return (self.cover_focal_x, self.cover_focal_y)
+
+    @property
+    def cover_focus_class(self) -> str:
+        """For CSS crops narrower than the renditions (square cards)."""
+        return focus_class(self.cover_focal_point)
+
+    @property
+    def cover_images(self) -> dict:
+        """Cover renditions with their URLs, for templates (no query)."""
+        return rendition_urls(self.cover_renditions)
+
+    @property
+    def topics(self) -> list[Tag]:
+        """The article's topics, in the order they were added: prefetched by
+        ``with_topics()``, else read here once (one query)."""
+        if not hasattr(self, TOPICS_ATTR):
+            setattr(self, TOPICS_ATTR, list(self.tags.all()))
+        return getattr(self, TOPICS_ATTR)
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == State.PUBLISHED
+
+    @property
+    def state(self) -> State:
+        """Draft, Scheduled or Published, as editors think of it."""
+        return publication_state(self.status, self.published_at)
+
+    @property
+    def summary(self) -> str:
+        """The editor's excerpt, or one generated from the body."""
+        return self.excerpt or self.auto_excerpt
+
+    @property
+    def description(self) -> str:
+        return self.meta_description or rendering.cut_excerpt(self.summary, 155)
+
+    @property
+    def reading_minutes(self) -> int:
+        return rendering.reading_minutes(self.word_count)
+
+    @property
+    def show_updated(self) -> bool:
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at > self.published_at
+        )
+
+    @property
+    def date_modified(self) -> datetime | None:
+        """What feeds and search engines are told as the last change.
+
+        A review date in the future (entered before such dates were refused)
+        is not a change that happened, so it is left out.
+        """
+        return date_modified(self.published_at, self.updated_at, self.reviewed_at)
