@@ -3,10 +3,10 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.utils.encoding import iri_to_uri
 
 from reader import fragments, seo
+from reader.site_urls import site_url
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def canonical_url(context, path=None):
     if page_obj is not None and page_obj.number > 1:
         params["page"] = page_obj.number
     query = f"?{urlencode(params)}" if params else ""
-    return f"{settings.SITE_URL}{iri_to_uri(path)}{query}"
+    return f"{site_url(iri_to_uri(path))}{query}"
 
 
 @register.simple_tag
