@@ -33,7 +33,13 @@ def test_a_publish_confirmation_leads_back_to_its_article(editor_client):
 
     response = editor_client.get(url, {"action": "publish"})
 
-    assert crumbs(response) == ["Home", "Articles", "Articles", "Salary talks", "Publish"]
+    assert crumbs(response) == [
+        "Home",
+        "Articles",
+        "Articles",
+        "Salary talks",
+        "Publish",
+    ]
     assert links(response)[2:] == [
         reverse("admin:articles_article_changelist"),
         reverse("admin:articles_article_change", args=[draft.pk]),
