@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from reader.views import ArticleDetailView
 
 from .admin_objects import admin_object_or_404
+from .moments import when
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -30,6 +31,12 @@ class ArticlePreviewView(ArticleDetailView):
             permission="view",
             not_found="No article matches this address.",
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.published_at:
+            context["publish_date"] = when(self.object.published_at, short=True)
+        return context
 
     def get(self, request, *args, **kwargs):
         # Not the public view's get(): no redirect from former slugs here.

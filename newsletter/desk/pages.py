@@ -17,7 +17,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
 from desk.admin_objects import admin_object_or_404
-from desk.publishing import when
+from desk.moments import when
 
 from .. import edition_plans, editions, emails
 from ..models import Edition
