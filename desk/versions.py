@@ -20,7 +20,8 @@ import reversion
 from django.db import transaction
 from reversion.models import Revision, Version
 
-from articles.models import Article, State
+from articles.models import Article
+from articles.publication import is_published_or_scheduled
 from articles.services import article_write
 
 from .moments import when
@@ -158,7 +159,7 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
 def restore_asks_first(article: Article) -> bool:
     """Restoring into a live or scheduled article asks first, as publishing
     does; a draft, which readers do not see, is restored in one click."""
-    return article.state != State.DRAFT
+    return is_published_or_scheduled(article)
 
 
 def restore_question(*, article: Article, version: Version) -> str:
