@@ -49,3 +49,13 @@ def test_mails_and_feeds_use_the_same_address(settings, db):
 
     assert emails.message_id().endswith("@moved.example>")
     assert site_url(reverse("articles:feed")).startswith("https://moved.example/")
+
+
+def test_templates_put_named_urls_on_the_site_address(settings, client, db):
+    settings.SITE_URL = "https://moved.example"
+
+    robots = client.get("/robots.txt").text
+    home = client.get(reverse("articles:home")).text
+
+    assert "Sitemap: https://moved.example/sitemap.xml" in robots
+    assert f'href="https://moved.example{reverse("articles:feed")}"' in home
