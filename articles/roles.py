@@ -15,6 +15,8 @@ editor. The admin asks the functions below, so the rules live in one place.
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+from .publication import is_published_or_scheduled
+
 EDITORS = "Editors"
 WRITERS = "Writers"
 
@@ -119,7 +121,7 @@ def can_change_article(user, article) -> bool:
     """Editors change every article; writers only their own drafts."""
     if can_publish(user):
         return True
-    return article.status == article.Status.DRAFT and is_own_article(user, article)
+    return not is_published_or_scheduled(article) and is_own_article(user, article)
 
 
 def visible_articles_q(user):

@@ -20,15 +20,16 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, State
+from .models import Article
 from .ordering import positions_refresh
+from .publication import is_published_or_scheduled
 from .related import related_refresh_later
 from .topics import topic_counts_refresh
 
 
 def _listing(article: Article) -> tuple | None:
     """What list positions and topic counts depend on."""
-    if article.state == State.DRAFT:  # published_or_scheduled(), in Python
+    if not is_published_or_scheduled(article):
         return None
     return (article.status, article.published_at)
 

@@ -1,10 +1,12 @@
 """The editors' preview: an article exactly as readers will see it, drafts too."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from reader.views import ArticleDetailView
+
+from .admin_objects import admin_object_or_404
+from .moments import when
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -22,12 +24,19 @@ class ArticlePreviewView(ArticleDetailView):
             raise PermissionDenied
         # The admin's own lookup: an id that is not a number ("abc", "1.5")
         # and an article the user may not view are both simply not found.
-        article = self.model_admin.get_object(self.request, self.kwargs["object_id"])
-        if article is None:
-            raise Http404("No article matches this address.")
-        if not self.model_admin.has_view_permission(self.request, article):
-            raise PermissionDenied
-        return article
+        return admin_object_or_404(
+            self.model_admin,
+            self.request,
+            self.kwargs["object_id"],
+            permission="view",
+            not_found="No article matches this address.",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.published_at:
+            context["publish_date"] = when(self.object.published_at, short=True)
+        return context
 
     def get(self, request, *args, **kwargs):
         # Not the public view's get(): no redirect from former slugs here.

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
-from articles.models import Article, State
+from articles.models import Article
+from articles.publication import is_published_or_scheduled
 from articles.services import article_write
 
-from .publishing import when
+from .moments import when
 
 VERSIONED_FIELDS = ("title", "excerpt", "body")
 AUTOSAVE = "Autosaved"
@@ -149,9 +148,9 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
     fields = version.field_dict
     for name in VERSIONED_FIELDS:
         setattr(article, name, fields.get(name) or "")
-    when = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+    saved = when(version.revision.date_created, short=True)
     with saving_version(
-        article=article, user=user, comment=f"Restored the version of {when}"
+        article=article, user=user, comment=f"Restored the version of {saved}"
     ):
         article_write(article=article, update_fields=[*VERSIONED_FIELDS, "modified_at"])
     return article
@@ -160,7 +159,7 @@ def article_restore(*, article: Article, version: Version, user) -> Article:
 def restore_asks_first(article: Article) -> bool:
     """Restoring into a live or scheduled article asks first, as publishing
     does; a draft, which readers do not see, is restored in one click."""
-    return article.state != State.DRAFT
+    return is_published_or_scheduled(article)
 
 
 def restore_question(*, article: Article, version: Version) -> str:
@@ -168,7 +167,7 @@ def restore_question(*, article: Article, version: Version) -> str:
     (empty when it does not ask)."""
     if not restore_asks_first(article):
         return ""
-    saved = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+    saved = when(version.revision.date_created, short=True)
     if article.is_live:
         return (
             f"Readers see the version of {saved} on the live page as soon as you "

@@ -7,8 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, make_msgid
-from functools import cache
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from reader.site_urls import site_parts, site_url
+
 from . import tokens
 from .models import Edition, Subscriber
 
@@ -24,23 +24,14 @@ from .models import Edition, Subscriber
 UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE_URL%%"
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def one_line(value: str) -> str:
     # Header values never carry line breaks (no header injection).
     return " ".join(value.split())
 
 
-@cache
-def _site_domain(site_url: str) -> str:
-    return urlsplit(site_url).hostname or "localhost"
-
-
 def message_id() -> str:
     """A fresh Message-ID on the site's own domain (from SITE_URL)."""
-    return make_msgid(domain=_site_domain(settings.SITE_URL))
+    return make_msgid(domain=site_parts().hostname or "localhost")
 
 
 class VerbatimHeader(str):
@@ -146,9 +137,7 @@ def confirmation_message(
 ) -> EmailMultiAlternatives:
     token = tokens.make_confirmation_token(subscriber, issued_at=issued_at)
     context = mail_context(
-        confirm_url=absolute_url(
-            reverse("newsletter:confirm", kwargs={"token": token})
-        ),
+        confirm_url=site_url(reverse("newsletter:confirm", kwargs={"token": token})),
         valid_days=max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
     )
     return newsletter_message(
@@ -156,7 +145,7 @@ def confirmation_message(
         text=render_to_string("newsletter/email/confirmation.txt", context),
         html=render_to_string("newsletter/email/confirmation.html", context),
         to=subscriber.email,
-        unsubscribe_url=absolute_url(subscriber.get_unsubscribe_path()),
+        unsubscribe_url=site_url(subscriber.get_unsubscribe_path()),
         token=subscriber.token,
     )
 
@@ -168,7 +157,7 @@ def edition_render(*, edition: Edition) -> tuple[str, str]:
             "title": entry.article.title,
             # One line in the plain text part, whatever the editor typed.
             "excerpt": Truncator(one_line(entry.article.summary)).chars(200),
-            "url": absolute_url(entry.article.get_absolute_url()),
+            "url": site_url(entry.article.get_absolute_url()),
             "author": entry.article.author.name,
         }
         for entry in edition.live_articles()
@@ -177,7 +166,7 @@ def edition_render(*, edition: Edition) -> tuple[str, str]:
         edition=edition,
         subject=one_line(edition.subject),
         entries=entries,
-        browser_url=absolute_url(edition.get_absolute_url()),
+        browser_url=site_url(edition.get_absolute_url()),
     )
     return (
         render_to_string("newsletter/email/digest.txt", context),
@@ -193,7 +182,7 @@ def digest_message(
         text=text,
         html=html,
         to=subscriber.email,
-        unsubscribe_url=absolute_url(subscriber.get_unsubscribe_path()),
+        unsubscribe_url=site_url(subscriber.get_unsubscribe_path()),
         token=subscriber.token,
     )
 
@@ -225,7 +214,7 @@ class DigestMail:
         self.text, self.html = edition_render(edition=edition)
         marker = uuid.uuid4().hex
         self._token_marker = f"token{marker}"
-        self._unsubscribe_url = absolute_url(
+        self._unsubscribe_url = site_url(
             reverse("newsletter:unsubscribe", kwargs={"token": self._token_marker})
         )
         self._text_marker = f"text{marker}".encode()

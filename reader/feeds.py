@@ -9,7 +9,6 @@ import html
 import re
 from dataclasses import dataclass, field
 from io import StringIO
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -32,6 +31,7 @@ from articles.models import (
 
 from . import fragments, seo
 from .cache_headers import cache_publicly
+from .site_urls import absolute_url, site_parts, site_url
 
 FEED_ITEMS = 20
 # Feeds are read, never written: anything else (POST, TRACE...) is a 405.
@@ -117,7 +117,7 @@ def feed_html(article, targets: dict) -> str:
             html.escape(image["url"]), html.escape(image["alt"])
         )
         body = cover + body
-    return _RELATIVE_URL.sub(rf"\1{settings.SITE_URL}/", body)
+    return _RELATIVE_URL.sub(lambda link: link[1] + site_url("/"), body)
 
 
 class _Item:
@@ -222,13 +222,13 @@ class ArticleFeed(Feed):
         return self.about(obj)
 
     def link(self, obj):
-        return seo.absolute_url(reverse("articles:home"))
+        return absolute_url(reverse("articles:home"))
 
     def url_kwargs(self, obj) -> dict:
         return {}
 
     def feed_url(self, obj):
-        return seo.absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+        return absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
     def live_articles(self, subject):
         return Article.objects.live()
@@ -254,11 +254,11 @@ class ArticleFeed(Feed):
         return html.escape(item.summary)
 
     def item_link(self, item):
-        return seo.absolute_url(item.get_absolute_url())
+        return absolute_url(item.get_absolute_url())
 
     def item_guid(self, item):
         # Stable across slug changes, so readers never show an item twice.
-        domain = urlsplit(settings.SITE_URL).hostname
+        domain = site_parts().hostname
         return f"tag:{domain},{item.created_at:%Y-%m-%d}:article-{item.pk}"
 
     item_guid_is_permalink = False
@@ -267,7 +267,7 @@ class ArticleFeed(Feed):
         return item.author.name
 
     def item_author_link(self, item):
-        return seo.absolute_url(item.author.get_absolute_url())
+        return absolute_url(item.author.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.published_at
@@ -308,7 +308,7 @@ class TopicFeed(ArticleFeed):
         return f"Career advice about {obj.subject.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return seo.absolute_url(
+        return absolute_url(
             reverse("articles:topic", kwargs={"slug": obj.subject.slug})
         )
 
@@ -336,7 +336,7 @@ class AuthorFeed(ArticleFeed):
         return f"Career advice written by {obj.subject.name} for {settings.SITE_NAME}."
 
     def link(self, obj):
-        return seo.absolute_url(obj.subject.get_absolute_url())
+        return absolute_url(obj.subject.get_absolute_url())
 
     def url_kwargs(self, obj):
         return {"slug": obj.subject.slug}

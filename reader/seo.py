@@ -1,18 +1,18 @@
 """Absolute URLs, share images and schema.org data for search engines and shares.
 
-Every absolute URL is built from ``settings.SITE_URL``, never from the request's
-host, so pages served through a proxy or cached still point at the real site.
+Every absolute URL is built on ``settings.SITE_URL`` (``site_urls.py``).
 """
 
 import json
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from .site_urls import absolute_url
 
 # Facebook, LinkedIn and X all ask for 1200 px wide share images.
 SHARE_IMAGE_WIDTH = 1200
@@ -26,18 +26,6 @@ LOGO_IMAGE = ("img/logo.png", 512, 512)
 
 # What json_script escapes: a "</script>" inside a title must not end the block.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute_url(url: str) -> str:
-    """``url`` made absolute on the public site (already absolute URLs stay)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme in {"http", "https"}:
-        return url
-    if url.startswith("//"):
-        return f"{urlsplit(settings.SITE_URL).scheme}:{url}"
-    return settings.SITE_URL + ("" if url.startswith("/") else "/") + url
 
 
 def rendition(renditions: dict, width: int = SHARE_IMAGE_WIDTH) -> dict | None:

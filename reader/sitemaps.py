@@ -4,9 +4,6 @@ Only live articles, and topics and authors with live articles, are listed.
 URLs are absolute on ``settings.SITE_URL``, whatever host the request used.
 """
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max, Q
@@ -19,16 +16,17 @@ from django.views.decorators.http import require_safe
 from articles.models import Article, ArticleQuerySet, Author, latest_change, live_topics
 
 from .cache_headers import cache_publicly
+from .site_urls import site_parts, site_url
 
 
 class SiteSitemap(Sitemap):
     """URLs on the public site address, not the request's host."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return site_parts().scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return site_parts().netloc
 
 
 class PageSitemap(SiteSitemap):
@@ -132,9 +130,7 @@ def index(request):
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        location = settings.SITE_URL + reverse(
-            "sitemap-section", kwargs={"section": section}
-        )
+        location = site_url(reverse("sitemap-section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(location, lastmod))
         for page in range(2, sitemap.paginator.num_pages + 1):

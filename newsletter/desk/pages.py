@@ -8,15 +8,16 @@ is none, 403 without the permission the page needs.
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from desk.publishing import when
+from desk.admin_objects import admin_object_or_404
+from desk.moments import when
 
 from .. import edition_plans, editions, emails
 from ..models import Edition
@@ -51,17 +52,13 @@ def edition_urls(model_admin) -> list:
 
 
 def edition_or_403(model_admin, request, pk, *, change: bool) -> Edition:
-    edition = model_admin.get_object(request, str(pk))
-    if edition is None:
-        raise Http404("No such edition.")
-    allowed = (
-        model_admin.has_change_permission(request, edition)
-        if change
-        else model_admin.has_view_permission(request, edition)
+    return admin_object_or_404(
+        model_admin,
+        request,
+        pk,
+        permission="change" if change else "view",
+        not_found="No such edition.",
     )
-    if not allowed:
-        raise PermissionDenied
-    return edition
 
 
 def back(edition) -> HttpResponseRedirect:

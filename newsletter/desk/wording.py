@@ -5,11 +5,9 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from desk.publishing import when
+from desk.moments import when
 
 from .. import editions, reports
 from ..models import Delivery, Edition
@@ -54,7 +52,7 @@ def state(obj):
     moment = obj.started_at or obj.scheduled_for
     if obj.status == Edition.Status.DRAFT or moment is None:
         return obj.get_status_display()
-    short = date_format(timezone.localtime(moment), "j M Y, H:i")
+    short = when(moment, short=True)
     return format_html(
         '{}<br><span class="quiet">{}</span>', obj.get_status_display(), short
     )

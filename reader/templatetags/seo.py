@@ -3,12 +3,19 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 from reader import fragments, seo
+from reader.site_urls import site_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_url_for(view_name, *args):
+    """The address of a named URL on the public site (``site_urls.site_url``)."""
+    return site_url(reverse(view_name, args=args))
 
 
 @register.simple_tag(takes_context=True)
@@ -26,7 +33,7 @@ def canonical_url(context, path=None):
     if page_obj is not None and page_obj.number > 1:
         params["page"] = page_obj.number
     query = f"?{urlencode(params)}" if params else ""
-    return f"{settings.SITE_URL}{iri_to_uri(path)}{query}"
+    return f"{site_url(iri_to_uri(path))}{query}"
 
 
 @register.simple_tag
