@@ -7,7 +7,6 @@ encoding, path and value of the query parameters the page's view declares.
 import re
 from functools import lru_cache
 from hashlib import md5
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -15,6 +14,7 @@ from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
 from . import cache_headers
+from .site_urls import site_parts
 
 # The version names the layout of keys and of stored entries (token,
 # content, headers).
@@ -82,11 +82,6 @@ _STORED_VALUES = {
 }
 
 
-@lru_cache(maxsize=4)
-def _canonical_host(site_url: str) -> str:
-    return urlsplit(site_url).netloc
-
-
 def page_key(request) -> str | None:
     """The key of the copy this request may be answered with, or None if it
     gets none (it is not a page, or asks for a value no page is stored for).
@@ -118,7 +113,7 @@ def page_key(request) -> str | None:
         if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         else "identity"
     )
-    host = _canonical_host(settings.SITE_URL)
+    host = site_parts().netloc
     address = md5(
         f"{request.scheme}://{host}{request.path}?{urlencode(values)}".encode(),
         usedforsecurity=False,
