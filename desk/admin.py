@@ -13,14 +13,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
 
 from articles import roles, services
-from articles.models import Article, ArticleQuerySet, Author, Topic, TopicDescription
+from articles.models import Article, Author, Topic, TopicDescription
 
 from . import article_display as display
 from . import article_layout, bulk_actions, publishing
@@ -35,6 +35,7 @@ from .admin_publish import PublishingAdminMixin
 from .admin_visibility import ArticleVisibilityMixin
 from .article_saving import UNCREDITED_WRITER, article_desk_save, is_uncredited_writer
 from .article_urls import article_admin_urls
+from .author_list import authors_with_counts
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
 from .publish_pages import bulk_publish_page, report_done
 
@@ -62,18 +63,7 @@ class AuthorAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # A grouped query drops Meta.ordering: order again, or the article
-        # form's author picker pages through an unordered list.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                published_count=Count(
-                    "articles", filter=ArticleQuerySet.live_q("articles__")
-                )
-            )
-            .order_by("name", "pk")
-        )
+        return authors_with_counts(queryset=super().get_queryset(request))
 
     @admin.display(description="published articles", ordering="published_count")
     def article_count(self, author):
