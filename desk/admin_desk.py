@@ -2,7 +2,8 @@
 
 ``ArticleDeskMixin`` adds the live preview, autosave, versions and the guard
 against two people overwriting each other (desk/versions.py) to the
-article admin; the views are in desk/editor_views.py, the script in
+article admin; the views are in desk/editor_views.py (their addresses in
+desk/article_urls.py), the script in
 static/js/editor.js.
 """
 
@@ -10,7 +11,7 @@ import reversion
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.urls import path, reverse
+from django.urls import reverse
 
 from articles.models import Article
 
@@ -124,41 +125,3 @@ class ArticleDeskMixin:
         if not add and changed and reversion.is_active():
             reversion.set_comment(f"Saved (changed the {', '.join(changed)})")
         return super().construct_change_message(request, form, formsets, add)
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "live-preview/",
-                wrap(self.desk_preview_view),
-                name="articles_article_live_preview",
-            ),
-            path(
-                "<path:object_id>/autosave/",
-                wrap(self.desk_autosave_view),
-                name="articles_article_autosave",
-            ),
-            path(
-                "<path:object_id>/versions/",
-                wrap(self.desk_versions_view),
-                name="articles_article_versions",
-            ),
-            path(
-                "<path:object_id>/versions/<int:version_id>/restore/",
-                wrap(self.desk_restore_view),
-                name="articles_article_restore",
-            ),
-            *super().get_urls(),
-        ]
-
-    def desk_preview_view(self, request):
-        return editor_views.preview(request, self)
-
-    def desk_autosave_view(self, request, object_id):
-        return editor_views.autosave(request, self, object_id)
-
-    def desk_versions_view(self, request, object_id):
-        return editor_views.versions_page(request, self, object_id)
-
-    def desk_restore_view(self, request, object_id, version_id):
-        return editor_views.restore(request, self, object_id, version_id)

@@ -150,16 +150,7 @@ def autosave(request, model_admin, object_id):
             409,
         )
     if versions.locked_token(article.pk) != token:
-        who = versions.last_saved_by(article)
-        return JsonResponse(
-            {
-                "error": f"Not autosaved: {who} saved a newer "
-                "version while you were writing. Your text is still here; "
-                "save to compare the two.",
-                "conflict": True,
-            },
-            status=409,
-        )
+        return _autosave_conflict(article)
     # As the form does: a reference the editor may not see is refused, never
     # resolved behind their back when the article is saved.
     article.body = body.replace("\r\n", "\n")
@@ -177,6 +168,19 @@ def autosave(request, model_admin, object_id):
             "edit_token": versions.edit_token(article.modified_at),
             "saved_at": when(article.modified_at),
         }
+    )
+
+
+def _autosave_conflict(article: Article) -> JsonResponse:
+    who = versions.last_saved_by(article)
+    return JsonResponse(
+        {
+            "error": f"Not autosaved: {who} saved a newer "
+            "version while you were writing. Your text is still here; "
+            "save to compare the two.",
+            "conflict": True,
+        },
+        status=409,
     )
 
 

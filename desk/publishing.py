@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
-from articles import roles, services
+from articles import read_more, roles, services
 from articles.models import Article, ArticleQuerySet, State
 
 PUBLISH = "publish"
@@ -92,6 +92,35 @@ def state_line(article: Article) -> str:
     if article.review_requested_at:
         return f"Draft, waiting for review since {when(article.review_requested_at)}"
     return "Draft: not on the site"
+
+
+def pressed(data) -> str:
+    """The publishing action whose button a form post names, or ""."""
+    return next((action for name, action in BUTTONS.items() if name in data), "")
+
+
+def confirmation_query(action: str, *, tz: str, requested) -> dict:
+    """The confirmation page's query: the action, the editor's time zone when
+    it is a real one, and the new time asked for with "Schedule"."""
+    query = {"action": action}
+    if editor_zone(tz):
+        query["tz"] = tz
+    if action == SCHEDULE and requested:
+        query["at"] = requested.isoformat()
+    return query
+
+
+def bar(article: Article, *, saved: bool, viewer, may_submit: bool, tz_field: str):
+    """What the form's publishing bar shows (``saved``: a stored article)."""
+    return {
+        "state": article.state if saved else None,
+        "line": state_line(article) if saved else "Not saved yet",
+        "live_url": article.get_absolute_url() if saved and article.is_live else "",
+        "actions": available_actions(article) if roles.can_publish(viewer) else [],
+        "may_submit": may_submit,
+        "tz_field": tz_field,
+        "links_here": links_here(article, viewer=viewer) if saved else None,
+    }
 
 
 def publish_date_on_save(
@@ -174,44 +203,56 @@ def plan(
     now = now or timezone.now()
     title = f"“{article.title}”"
     if action == PUBLISH:
-        if article.is_live:
-            return Plan(action, None, "", f"{title} is already live.")
-        return Plan(
-            action,
-            now,
-            f"{title} goes live now, at {when(now, editor_tz)}: on the home page, "
-            "in lists, feeds, the sitemap and search, and in the next weekly "
-            "digest.",
-        )
+        return _plan_publish(article, title, editor_tz=editor_tz, now=now)
     if action == SCHEDULE:
-        at = at or article.published_at
-        if article.is_live:
-            return Plan(action, None, "", f"{title} is already live.")
-        if at is None or at <= now:
-            return Plan(
-                action,
-                None,
-                "",
-                "To schedule, give a publish date in the future and press "
-                "“Schedule” again.",
-            )
-        return Plan(
-            action,
-            at,
-            f"{title} is scheduled: it goes live by itself on {when(at, editor_tz)}."
-            " Until then readers cannot see it.",
-        )
+        return _plan_schedule(article, title, editor_tz=editor_tz, at=at, now=now)
     if action == UNPUBLISH:
-        if article.status != Article.Status.PUBLISHED:
-            return Plan(action, None, "", f"{title} is already a draft.")
-        what = "is taken off the site now" if article.is_live else "is unscheduled"
-        return Plan(
-            action,
-            None,
-            f"{title} {what} and goes back to draft, at {when(now, editor_tz)}. "
-            "Its address answers “not found” until it is published again.",
-        )
+        return _plan_unpublish(article, title, editor_tz=editor_tz, now=now)
     return Plan(action, None, "", "Unknown action.")
+
+
+def _plan_publish(article, title, *, editor_tz, now) -> Plan:
+    if article.is_live:
+        return Plan(PUBLISH, None, "", f"{title} is already live.")
+    return Plan(
+        PUBLISH,
+        now,
+        f"{title} goes live now, at {when(now, editor_tz)}: on the home page, "
+        "in lists, feeds, the sitemap and search, and in the next weekly "
+        "digest.",
+    )
+
+
+def _plan_schedule(article, title, *, editor_tz, at, now) -> Plan:
+    at = at or article.published_at
+    if article.is_live:
+        return Plan(SCHEDULE, None, "", f"{title} is already live.")
+    if at is None or at <= now:
+        return Plan(
+            SCHEDULE,
+            None,
+            "",
+            "To schedule, give a publish date in the future and press "
+            "“Schedule” again.",
+        )
+    return Plan(
+        SCHEDULE,
+        at,
+        f"{title} is scheduled: it goes live by itself on {when(at, editor_tz)}."
+        " Until then readers cannot see it.",
+    )
+
+
+def _plan_unpublish(article, title, *, editor_tz, now) -> Plan:
+    if article.status != Article.Status.PUBLISHED:
+        return Plan(UNPUBLISH, None, "", f"{title} is already a draft.")
+    what = "is taken off the site now" if article.is_live else "is unscheduled"
+    return Plan(
+        UNPUBLISH,
+        None,
+        f"{title} {what} and goes back to draft, at {when(now, editor_tz)}. "
+        "Its address answers “not found” until it is published again.",
+    )
 
 
 def bulk_question(action: str, count: int) -> str:
@@ -267,6 +308,25 @@ def missing_cover_warning(article: Article) -> str:
         f"“{article}” has no cover image: lists show a plain panel in its "
         "topic's colour instead, and shares use the site's default picture."
     )
+
+
+def read_more_warnings(article: Article, *, viewer) -> list[str]:
+    """A saved text's "Read more" lines readers will not see yet, in words."""
+    targets = read_more.targets_for([article.body_html], viewer=viewer)
+    warnings = []
+    for target in sorted(targets.values(), key=lambda target: target.title):
+        if target.is_live:
+            continue
+        state = (
+            f"is scheduled for {when(target.published_at)}"
+            if target.state == State.SCHEDULED and target.published_at
+            else "is a draft"
+        )
+        warnings.append(
+            f"“Read more” points to “{target}”, which {state}: readers will "
+            "not see that line until it is published."
+        )
+    return warnings
 
 
 def waiting_for_review_q() -> Q:

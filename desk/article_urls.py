@@ -1,0 +1,42 @@
+"""The article admin's own pages, beside Django's: preview, topic
+suggestions, Markdown help, live preview, autosave, versions, restore and the
+publishing confirmation (ArticleAdmin.get_urls puts them first)."""
+
+from functools import partial
+
+from django.urls import path
+
+from . import editor_views
+from .preview import ArticlePreviewView
+from .publish_pages import publish_page
+from .writing_aids import markdown_help_page, topic_suggestions_page
+
+
+def article_admin_urls(model_admin) -> list:
+    def page(route, view, name):
+        view = partial(view, model_admin=model_admin)
+        return path(
+            route,
+            model_admin.admin_site.admin_view(view),
+            name=f"articles_article_{name}",
+        )
+
+    preview = ArticlePreviewView.as_view(model_admin=model_admin)
+    return [
+        path(
+            "<path:object_id>/preview/",
+            model_admin.admin_site.admin_view(preview),
+            name="articles_article_preview",
+        ),
+        page("topics/", topic_suggestions_page, "topics"),
+        page("markdown-help/", markdown_help_page, "markdown_help"),
+        page("live-preview/", editor_views.preview, "live_preview"),
+        page("<path:object_id>/autosave/", editor_views.autosave, "autosave"),
+        page("<path:object_id>/versions/", editor_views.versions_page, "versions"),
+        page(
+            "<path:object_id>/versions/<int:version_id>/restore/",
+            editor_views.restore,
+            "restore",
+        ),
+        page("<path:object_id>/publish/", publish_page, "publish"),
+    ]
