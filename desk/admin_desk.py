@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from . import editor_views, versions
+from . import moments, versions
+from .typed_text import typed_text
 
 
 class EditGuardFormMixin:
@@ -59,13 +60,13 @@ class EditGuardFormMixin:
             article=theirs,
             user=self.viewer,
             title=self.data.get("title", ""),
-            body=self.data.get("body", "").replace("\r\n", "\n"),
+            body=typed_text(self.data.get("body", "")),
             excerpt=self.data.get("excerpt", ""),
         )
         compare = reverse("admin:articles_article_versions", args=[theirs.pk])
         self.edit_conflict = {
             "who": who,
-            "when": editor_views.when(theirs.modified_at),
+            "when": moments.when(theirs.modified_at, short=True),
             "title": theirs.title,
             "body": theirs.body,
             "compare_url": f"{compare}?from={their_version.pk}",

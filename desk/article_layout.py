@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles import roles
 
-from . import publishing
+from . import moments
 
 # Editors' fields: read-only for writers ("reviewed on" says an editor checked
 # the facts, and flows into feeds and search engines' "modified" dates). The
@@ -82,7 +82,7 @@ def _publishing_fieldset(user, *, is_new: bool) -> dict:
         "fields": fields,
         "description": (
             f"Dates and times are in the site's time zone, {settings.TIME_ZONE}. "
-            f"It is now {publishing.when(timezone.now())}."
+            f"It is now {moments.when(timezone.now())}."
             if roles.can_publish(user)
             else "Only editors publish. When your draft is ready, press "
             "“Submit for review” at the top of the form; you can no longer "

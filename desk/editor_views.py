@@ -10,13 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
@@ -25,6 +23,9 @@ from articles.models import Article, State
 from httpguard import ratelimit
 
 from . import versions
+from .admin_objects import admin_object_or_404
+from .moments import when
+from .typed_text import typed_text
 
 # Far beyond any article (the longest demo one is ~1,500 words), small enough
 # that a preview on every pause in typing stays cheap.
@@ -51,19 +52,13 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def when(moment) -> str:
-    """A moment as editors read it: in the site's time zone, named."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'j M Y, H:i')} {local.tzname()}"
+NOT_FOUND = "No article matches this address."
 
 
 def _article_for_change(model_admin, request, object_id) -> Article:
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No article matches this address.")
-    if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
-    return article
+    return admin_object_or_404(
+        model_admin, request, object_id, permission="change", not_found=NOT_FOUND
+    )
 
 
 # -- Live preview --------------------------------------------------------------
@@ -99,7 +94,7 @@ def preview(request, model_admin):
             f"The text is too long to preview (over {MAX_BODY_CHARS:,} characters).",
             413,
         )
-    draft = Article(body=body.replace("\r\n", "\n"))
+    draft = Article(body=typed_text(body))
     missing = read_more.link_article(draft, viewer=request.user)
     draft.render()
     response = JsonResponse(
@@ -153,7 +148,7 @@ def autosave(request, model_admin, object_id):
         return _autosave_conflict(article)
     # As the form does: a reference the editor may not see is refused, never
     # resolved behind their back when the article is saved.
-    article.body = body.replace("\r\n", "\n")
+    article.body = typed_text(body)
     if missing := read_more.link_article(article, viewer=request.user):
         names = ", ".join(f"“{ref}”" for ref in missing)
         return _error(
@@ -166,7 +161,7 @@ def autosave(request, model_admin, object_id):
     return JsonResponse(
         {
             "edit_token": versions.edit_token(article.modified_at),
-            "saved_at": when(article.modified_at),
+            "saved_at": when(article.modified_at, short=True),
         }
     )
 
@@ -189,11 +184,13 @@ def _autosave_conflict(article: Article) -> JsonResponse:
 
 def versions_page(request, model_admin, object_id):
     """The article's versions; two of them compared; a restore button each."""
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No article matches this address.")
-    if not model_admin.has_view_or_change_permission(request, article):
-        raise PermissionDenied
+    article = admin_object_or_404(
+        model_admin,
+        request,
+        object_id,
+        permission="view_or_change",
+        not_found=NOT_FOUND,
+    )
     kept = list(versions.versions_of(article))
     by_id = {str(version.pk): version for version in kept}
     older = by_id.get(request.GET.get("from", ""))
@@ -260,8 +257,8 @@ def restore(request, model_admin, object_id, version_id):
     versions.article_restore(article=article, version=version, user=request.user)
     messages.success(
         request,
-        f"The version of {when(version.revision.date_created)} is back; the text "
-        "it replaced is kept as a version too.",
+        f"The version of {when(version.revision.date_created, short=True)} is back; "
+        "the text it replaced is kept as a version too.",
     )
     return HttpResponseRedirect(change_url)
 

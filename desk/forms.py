@@ -12,6 +12,7 @@ from articles.models import Article, Author
 from . import publishing, staged_uploads
 from .cover_widget import CoverImageInput
 from .topic_field import TopicField, TopicWidget
+from .typed_text import typed_text
 
 
 class ImageUploadField(forms.ImageField):
@@ -48,7 +49,7 @@ class TypedTextField(forms.CharField):
     sent back untouched is then not "changed" (nor noted so in the versions)."""
 
     def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
+        return typed_text(super().to_python(value))
 
 
 class FocalField(forms.FloatField):
@@ -168,7 +169,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self):
         # Browsers send CRLF line endings; store the text the way it is typed.
-        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        body = typed_text(self.cleaned_data["body"])
         # Among what the user may see: someone else's draft is "no article".
         # The text stays as typed; the ids are stored beside it.
         self.instance.body = body

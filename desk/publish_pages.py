@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from articles import roles
 
 from . import bulk_actions, publishing
+from .admin_objects import admin_object_or_404
 
 # Articles named on the list's confirmation page; more are counted.
 BULK_SHOWN = 50
@@ -33,13 +34,14 @@ def admin_page_context(request, model_admin, title: str, **extra) -> dict:
 
 
 def _article_to_publish(request, model_admin, object_id):
-    article = model_admin.get_object(request, object_id)
-    if article is None:
-        raise Http404("No such article.")
-    if not (
-        roles.can_publish(request.user)
-        and model_admin.has_change_permission(request, article)
-    ):
+    article = admin_object_or_404(
+        model_admin,
+        request,
+        object_id,
+        permission="change",
+        not_found="No such article.",
+    )
+    if not roles.can_publish(request.user):
         raise PermissionDenied
     return article
 

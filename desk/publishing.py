@@ -11,15 +11,15 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 
 from articles import read_more, roles, services
 from articles.models import Article, ArticleQuerySet, State
+
+from .moments import when
 
 PUBLISH = "publish"
 SCHEDULE = "schedule"
@@ -62,22 +62,6 @@ def parse_moment(text: str) -> datetime | None:
     except OverflowError:
         return None
     return moment if FIRST_YEAR <= year <= LAST_YEAR else None
-
-
-def when(moment: datetime, editor_tz: zoneinfo.ZoneInfo | None = None) -> str:
-    """A moment in the site's time zone, and in the editor's when it differs."""
-    local = timezone.localtime(moment)
-    text = (
-        f"{date_format(local, 'l j F Y, H:i')} {local.tzname()} ({settings.TIME_ZONE})"
-    )
-    if editor_tz is not None:
-        theirs = moment.astimezone(editor_tz)
-        if theirs.utcoffset() != local.utcoffset() or theirs.tzname() != local.tzname():
-            text += (
-                f", which is {date_format(theirs, 'l j F Y, H:i')} "
-                f"{theirs.tzname()} in your time zone ({editor_tz.key})"
-            )
-    return text
 
 
 def state_line(article: Article) -> str:
