@@ -36,16 +36,18 @@ def answer(response):
 
 
 @pytest.mark.parametrize("lookalike", LOOKALIKES_OF_ONE)
+# Not named "page": that is Playwright's fixture, and the name would pull these
+# tests among the browser tests, after the ones that empty the database.
 @pytest.mark.parametrize(
-    "page",
+    "admin_page",
     ["change", "delete", "history", "preview", "versions", "publish?action=publish"],
 )
 def test_article_pages_answer_a_lookalike_id_as_a_missing_one(
-    editor_client, page, lookalike
+    editor_client, admin_page, lookalike
 ):
     article = DraftArticleFactory(title="The one", pk=1)
     base = "/admin/articles/article"
-    page, _, query = page.partition("?")
+    page, _, query = admin_page.partition("?")
     missing = editor_client.get(f"{base}/999999/{page}/?{query}")
     lookalike_answer = editor_client.get(f"{base}/{lookalike}/{page}/?{query}")
 
