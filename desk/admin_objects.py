@@ -1,7 +1,8 @@
-"""The one way the desk's own admin pages (previews, confirmations, versions,
-an edition's pages) find the object they are about: as the admin finds it,
-"not found" (404) before "not allowed" (403), so a page says nothing of an
-object the user may not see."""
+"""The desk's own admin pages (previews, confirmations, versions, an
+edition's pages): the one way they find the object they are about (as the
+admin finds it, "not found" (404) before "not allowed" (403), so a page says
+nothing of an object the user may not see) and the context every one of their
+templates needs."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -26,3 +27,14 @@ def admin_object_or_404(
     if not getattr(model_admin, f"has_{permission}_permission")(request, obj):
         raise PermissionDenied
     return obj
+
+
+def admin_page_context(request, model_admin, title: str, **extra) -> dict:
+    """What every desk page's template needs (it extends the admin's base)."""
+    return {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "app_label": model_admin.opts.app_label,
+        **extra,
+    }

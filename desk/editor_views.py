@@ -23,7 +23,7 @@ from articles.models import Article, State
 from httpguard import ratelimit
 
 from . import versions
-from .admin_objects import admin_object_or_404
+from .admin_objects import admin_object_or_404, admin_page_context
 from .moments import when
 from .typed_text import typed_text
 
@@ -210,21 +210,19 @@ def versions_page(request, model_admin, object_id):
                 older.field_dict.get("body"), newer.field_dict.get("body")
             ),
         }
-    opts = model_admin.opts
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": f"Versions of “{article}”",
-        "subtitle": None,
-        "opts": opts,
-        "app_label": opts.app_label,
-        "original": article,
-        "versions": kept,
-        "comparison": comparison,
-        "can_restore": model_admin.has_change_permission(request, article),
-        "restore_asks": versions.restore_asks_first(article),
-        "edit_token": versions.edit_token(article.modified_at),
-        "change_url": reverse("admin:articles_article_change", args=[article.pk]),
-    }
+    context = admin_page_context(
+        request,
+        model_admin,
+        f"Versions of “{article}”",
+        subtitle=None,
+        original=article,
+        versions=kept,
+        comparison=comparison,
+        can_restore=model_admin.has_change_permission(request, article),
+        restore_asks=versions.restore_asks_first(article),
+        edit_token=versions.edit_token(article.modified_at),
+        change_url=reverse("admin:articles_article_change", args=[article.pk]),
+    )
     response = TemplateResponse(
         request, "admin/articles/article/versions.html", context
     )
@@ -266,20 +264,18 @@ def restore(request, model_admin, object_id, version_id):
 def _restore_confirmation(request, model_admin, article, version, question):
     """Restoring into an article readers see (or will) asks first, as the
     publishing buttons do, showing what changes."""
-    opts = model_admin.opts
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": f"Restore an earlier version of “{article}”?",
-        "subtitle": None,
-        "opts": opts,
-        "app_label": opts.app_label,
-        "original": article,
-        "question": question,
-        "comparison": versions.restore_comparison(article=article, version=version),
-        "edit_token": request.POST.get("edit_token", ""),
-        "versions_url": reverse("admin:articles_article_versions", args=[article.pk]),
-        "change_url": reverse("admin:articles_article_change", args=[article.pk]),
-    }
+    context = admin_page_context(
+        request,
+        model_admin,
+        f"Restore an earlier version of “{article}”?",
+        subtitle=None,
+        original=article,
+        question=question,
+        comparison=versions.restore_comparison(article=article, version=version),
+        edit_token=request.POST.get("edit_token", ""),
+        versions_url=reverse("admin:articles_article_versions", args=[article.pk]),
+        change_url=reverse("admin:articles_article_change", args=[article.pk]),
+    )
     response = TemplateResponse(
         request, "admin/articles/article/restore_confirm.html", context
     )

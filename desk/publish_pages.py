@@ -16,21 +16,10 @@ from django.utils.text import capfirst
 from articles import roles
 
 from . import bulk_actions, publishing
-from .admin_objects import admin_object_or_404
+from .admin_objects import admin_object_or_404, admin_page_context
 
 # Articles named on the list's confirmation page; more are counted.
 BULK_SHOWN = 50
-
-
-def admin_page_context(request, model_admin, title: str, **extra) -> dict:
-    """What every page of the article admin's templates needs."""
-    return {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "opts": model_admin.opts,
-        "app_label": model_admin.opts.app_label,
-        **extra,
-    }
 
 
 def _article_to_publish(request, model_admin, object_id):

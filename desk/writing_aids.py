@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 
-from .publish_pages import admin_page_context
+from .admin_objects import admin_page_context
 from .visibility import topic_suggestions
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from desk.admin_objects import admin_object_or_404
+from desk.admin_objects import admin_object_or_404, admin_page_context
 from desk.moments import when
 
 from .. import edition_plans, editions, emails
@@ -68,17 +68,17 @@ def back(edition) -> HttpResponseRedirect:
     )
 
 
-def _confirmation(model_admin, request, edition, template, **context):
+def _confirmation(model_admin, request, edition, template, *, title, **context):
     """A confirmation page of the edition (templates/admin/newsletter/edition/)."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "subtitle": str(edition),
-        "opts": model_admin.opts,
-        "app_label": model_admin.opts.app_label,
-        "original": edition,
-        "change_url": reverse("admin:newsletter_edition_change", args=[edition.pk]),
+    context = admin_page_context(
+        request,
+        model_admin,
+        title,
+        subtitle=str(edition),
+        original=edition,
+        change_url=reverse("admin:newsletter_edition_change", args=[edition.pk]),
         **context,
-    }
+    )
     return TemplateResponse(
         request, f"admin/newsletter/edition/{template}.html", context
     )
