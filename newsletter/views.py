@@ -12,9 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
+from httpguard import ratelimit
 from reader.views import PublicPageMixin
 
-from . import ratelimit, subscribers, tokens
+from . import subscribers, tokens
 from .forms import SignupForm, clean_source
 from .models import Edition, Subscriber
 
