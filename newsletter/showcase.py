@@ -9,6 +9,7 @@ copy expires (PAGE_CACHE_SECONDS), as the number is rounded anyway.
 """
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from django.conf import settings
 
@@ -61,7 +62,7 @@ class Showcase:
     more_articles: int = 0  # in the latest edition, beyond those shown
     past: list[Edition] = field(default_factory=list)
     readers: int | None = None
-    send_time: object = None
+    send_time: time | None = None
     time_zone: str = ""
 
 
