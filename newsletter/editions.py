@@ -17,16 +17,22 @@ from .handoffs import sending_wanted
 from .models import Edition, EditionArticle, Subscriber
 
 
+def send_time() -> time:
+    """The local time of day the weekly edition is made (NEWSLETTER_SEND_TIME)."""
+    hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
+    return time(hour, minute)
+
+
 def latest_send_moment(now: datetime) -> datetime:
     """The most recent configured weekday and time at or before ``now``."""
     zone = timezone.get_current_timezone()
     local = timezone.localtime(now, zone)
-    hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
+    at = send_time()
     days_back = (local.weekday() - settings.NEWSLETTER_SEND_WEEKDAY) % 7
     day = local.date() - timedelta(days=days_back)
-    moment = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    moment = datetime.combine(day, at, tzinfo=zone)
     if moment > now:
-        moment = datetime.combine(day - timedelta(days=7), time(hour, minute), zone)
+        moment = datetime.combine(day - timedelta(days=7), at, zone)
     return moment
 
 

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from httpguard import ratelimit
 from reader.views import PublicPageMixin
 
-from . import subscribers, tokens
+from . import showcase, subscribers, tokens
 from .forms import SignupForm, clean_source
 from .models import Edition, Subscriber
 
@@ -54,8 +54,13 @@ class SignupView(PublicPageMixin, View):
 
     template_name = "newsletter/signup.html"
 
+    def page(self, request, form, status=200):
+        """The page that sells the digest around its form (newsletter/showcase.py)."""
+        context = {"form": form, "showcase": showcase.showcase()}
+        return render(request, self.template_name, context, status=status)
+
     def get(self, request):
-        return render(request, self.template_name, {"form": SignupForm()})
+        return self.page(request, SignupForm())
 
     def post(self, request):
         wait = ratelimit.hit(
@@ -74,9 +79,7 @@ class SignupView(PublicPageMixin, View):
         if form.is_bot:
             return self.check_your_inbox(request, form)
         if not form.is_valid():
-            return _private(
-                render(request, self.template_name, {"form": form}, status=400)
-            )
+            return _private(self.page(request, form, status=400))
         subscribers.subscriber_signup(
             email=form.cleaned_data["email"],
             source=form.cleaned_data["source"],

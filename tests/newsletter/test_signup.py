@@ -293,9 +293,9 @@ def test_article_page_carries_the_form_and_stays_cacheable(client):
     assert "Cookie" not in response.get("Vary", "")
 
 
-def test_signup_page_is_cacheable_and_needs_no_query(client, django_assert_num_queries):
-    with django_assert_num_queries(0):  # the form and consent text are static
-        response = client.get(SIGNUP_URL)
+def test_signup_page_is_cacheable(client):
+    # Its queries (the latest editions, the readers): test_grow_signup.py.
+    response = client.get(SIGNUP_URL)
 
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
