@@ -215,7 +215,7 @@ class ImportFile:
             first = self.text.readline()
         except UnicodeDecodeError as error:
             raise ImportFileError(_not_text(error)) from None
-        lines = itertools.chain([first], self.text)
+        lines = _text_lines(itertools.chain([first], self.text))
         self.reader = csv.reader(lines, delimiter=delimiter(first))
         header = self._next() or []
         chosen = choose_format(header)
@@ -233,11 +233,6 @@ class ImportFile:
         except StopIteration:
             return None
         except csv.Error as error:
-            if "NUL" in str(error):
-                raise ImportFileError(
-                    f"Line {self.reader.line_num}: this is a binary file, not a "
-                    "CSV (it contains NUL bytes)."
-                ) from None
             raise ImportFileError(
                 f"Line {self.reader.line_num}: this is not a CSV file ({error})."
             ) from None
@@ -258,6 +253,18 @@ class ImportFile:
 
     def close(self):
         self.text.close()
+
+
+def _text_lines(lines: Iterator[str]) -> Iterator[str]:
+    """The lines, refusing a NUL character (Python's csv module reads them
+    since 3.11; a text export never has one)."""
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise ImportFileError(
+                f"Line {number}: this is a binary file, not a CSV (it contains "
+                "NUL bytes)."
+            )
+        yield line
 
 
 def _not_text(error: UnicodeDecodeError) -> str:

@@ -1,14 +1,26 @@
 """The table of subscriber imports (registered through newsletter/models.py)."""
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
 
-def private_storage():
-    """Where uploaded imports are kept: never served (STORAGES["private"])."""
-    return storages["private"]
+class PrivateStorage(Storage):
+    """STORAGES["private"] as configured at each use, never served.
+
+    A FileField calls its storage callable once, at import; this stand-in
+    asks ``storages`` every time, so a changed setting (tests) is obeyed."""
+
+    def __getattribute__(self, name):
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["private"], name)
+
+
+def private_storage() -> Storage:
+    """Where uploaded imports are kept (the field's storage callable)."""
+    return PrivateStorage()
 
 
 class SubscriberImport(models.Model):

@@ -29,18 +29,18 @@ SLICE_SECONDS = 120
 Status = SubscriberImport.Status
 
 
-def chunks(rows: Iterable[Row], size: int = CHUNK_ROWS) -> Iterator[list[Row]]:
+def chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
     iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, size)):
+    while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
         yield chunk
 
 
 def _fail(source: SubscriberImport, message: str) -> str:
     """A file that cannot be imported: the reason kept, the file deleted."""
-    SubscriberImport.objects.filter(pk=source.pk).update(
-        status=Status.FAILED, error=message, finished_at=timezone.now()
-    )
     source.file.delete(save=False)
+    SubscriberImport.objects.filter(pk=source.pk).update(
+        status=Status.FAILED, error=message, finished_at=timezone.now(), file=""
+    )
     return f"failed: {message}"
 
 
