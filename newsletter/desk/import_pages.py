@@ -121,7 +121,7 @@ def detail(model_admin, request, object_id):
         request,
         model_admin,
         f"Import of {source.file_name}",
-        original=source,
+        source=source,
         outcomes=outcome_rows(source),
         new=counts.get(Outcome.NEW_CONFIRMED, 0) + counts.get(Outcome.NEW_PENDING, 0),
         tags_unknown=counts.get("tags_unknown", 0),

@@ -23,6 +23,20 @@ def private_storage() -> Storage:
     return PrivateStorage()
 
 
+class PrivateFileField(models.FileField):
+    """A FileField in private storage. Migrations see a plain FileField (the
+    storage is no part of the schema), so they import no project code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["storage"] = private_storage
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("storage", None)
+        return name, "django.db.models.FileField", args, kwargs
+
+
 class SubscriberImport(models.Model):
     """A CSV of subscribers an editor brought from another platform: the file,
     where the list came from, and what a dry run and the import made of it
@@ -43,9 +57,8 @@ class SubscriberImport(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    file = models.FileField(
+    file = PrivateFileField(
         upload_to="newsletter-imports/%Y/%m/",
-        storage=private_storage,
         max_length=300,
         editable=False,
     )

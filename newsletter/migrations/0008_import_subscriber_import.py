@@ -5,8 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import newsletter.imports.models
-
 
 def grant_editors(apps, schema_editor):
     """Editors may import (every newsletter permission, as in 0002; a frozen
@@ -59,7 +57,6 @@ class Migration(migrations.Migration):
                     models.FileField(
                         editable=False,
                         max_length=300,
-                        storage=newsletter.imports.models.private_storage,
                         upload_to="newsletter-imports/%Y/%m/",
                     ),
                 ),

@@ -276,3 +276,23 @@ def test_pending_confirmation_mails_respect_the_throttle(now):
     assert [m.to for m in mail.outbox] == [["ask@example.com"]]
     ask = Subscriber.objects.get()
     assert ask.confirmations_sent_count == 1
+
+
+def test_re_permission_mails_are_queued_one_task_per_chunk(now, db_tasks):
+    from newsletter.tasks import send_confirmations
+
+    imported(fixture_bytes("plain.txt"))
+    (queued,) = db_tasks.rows(send_confirmations)
+    pending = Subscriber.objects.filter(status=S.PENDING)
+    assert sorted(queued.args_kwargs["kwargs"]["subscriber_ids"]) == sorted(
+        pending.values_list("pk", flat=True)
+    )
+    assert mail.outbox == []  # the worker sends them
+
+    db_tasks.run()
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "first@example.com",
+        "second@example.org",
+        "third@example.net",
+    ]
