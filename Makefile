@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Exact versions of everything installed (see `make upgrade`).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test test-e2e lint format upgrade bench bench-budgets bench-digest check-deploy clean python
+.PHONY: run test test-e2e lint format upgrade bench bench-budgets bench-digest bench-import check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -84,6 +84,12 @@ bench-budgets: $(STAMP)
 SUBSCRIBERS ?= 10000 100000
 bench-digest: $(STAMP)
 	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n || exit 1; done
+
+# A Mailchimp export of ROWS rows imported as an editor's import runs
+# (PostgreSQL: DATABASE_URL; a scratch database is used). See benchmarks/imports.py.
+ROWS ?= 100000
+bench-import: $(STAMP)
+	$(BIN)/python -m benchmarks.imports --rows $(ROWS)
 
 check-deploy: $(STAMP)
 	DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=careerhub.example \

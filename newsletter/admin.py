@@ -10,9 +10,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import editions, reports
-from .desk import actions, pages, wording
+from .desk import actions, import_pages, pages, wording
 from .desk.inlines import EditionArticleInline, MailEventInline
-from .models import Delivery, Edition, EditionArticle, Subscriber
+from .models import Delivery, Edition, EditionArticle, Subscriber, SubscriberImport
 
 SEND_NOW_BUTTON = "_send_now"
 SEND_TEST_BUTTON = "_send_test"
@@ -38,6 +38,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "unsubscribe_method",
         "suppression_reason",
         "consent_version",
+        "source_import",
     ]
     search_fields = ["email"]
     date_hierarchy = "signed_up_at"
@@ -60,6 +61,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "suppression_reason",
         "suppression_source",
         "soft_bounces",
+        "source_import",
         "editions_received",
     ]
     fields = readonly_fields
@@ -229,3 +231,32 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SubscriberImport)
+class SubscriberImportAdmin(admin.ModelAdmin):
+    """Imports of subscribers from CSV: the list here, the upload form and
+    each import's page in desk/import_pages.py."""
+
+    list_display = ["file_name", "uploaded_at", "uploaded_by", "status", "rows"]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+
+    @admin.display(description="rows done")
+    def rows(self, obj):
+        return f"{obj.rows_done} of {obj.total_rows}"
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return import_pages.upload(self, request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return import_pages.detail(self, request, object_id)
+
+    def delete_model(self, request, obj):
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            obj.file.delete(save=False)
+        super().delete_queryset(request, queryset)

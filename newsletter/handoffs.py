@@ -12,6 +12,10 @@ from django.dispatch import Signal
 # subscriber=, force=: mail a confirmation link (tasks.send_confirmation).
 confirmation_wanted = Signal()
 
+# subscriber_ids=: mail each pending one a confirmation link, one task for
+# many (an import's chunk; tasks.send_confirmations).
+confirmations_wanted = Signal()
+
 # edition=, when=: send an edition at ``when``, now if None
 # (tasks.enqueue_sending).
 sending_wanted = Signal()

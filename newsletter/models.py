@@ -122,6 +122,16 @@ class Subscriber(models.Model):
         help_text="No edition is sent to this subscriber before this moment "
         "(chosen on their preference page).",
     )
+    source_import = models.ForeignKey(
+        "SubscriberImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="subscribers",
+        verbose_name="imported by",
+        help_text="The CSV import this address came from (none: the sign-up form).",
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -400,3 +410,7 @@ class NewsletterSettings(models.Model):
         """The one row, created with the defaults the first time it is read."""
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+# The CSV imports' own table lives with their code (newsletter/imports/).
+from .imports.models import SubscriberImport  # noqa: E402, F401

@@ -20,7 +20,7 @@ from taskqueue.policy import recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
-from .handoffs import confirmation_wanted, sending_wanted
+from .handoffs import confirmation_wanted, confirmations_wanted, sending_wanted
 from .models import Edition, Subscriber
 from .subscribers import subscriber_send_confirmation
 
@@ -123,3 +123,22 @@ def newsletter_clock() -> str:
         f"edition {edition.pk}: {_summary(report)}" for edition, report in results
     ]
     return "; ".join(parts)
+
+
+@task(priority=CONFIRMATION_PRIORITY)
+def send_confirmations(*, subscriber_ids: list[int]) -> str:
+    """send_confirmation for many subscribers (an import's pending ones),
+    one task instead of one each. The same throttle applies; a mail that
+    fails is handed to its own send_confirmation task, retried as usual."""
+    sent = 0
+    for subscriber in Subscriber.objects.filter(pk__in=subscriber_ids).iterator():
+        try:
+            sent += subscriber_send_confirmation(subscriber=subscriber)
+        except Exception:
+            send_confirmation.enqueue(subscriber_id=subscriber.pk)
+    return f"{sent} of {len(subscriber_ids)} sent"
+
+
+@receiver(confirmations_wanted, dispatch_uid="newsletter-confirmations-task")
+def _on_confirmations_wanted(sender, *, subscriber_ids, **kwargs):
+    send_confirmations.enqueue(subscriber_ids=subscriber_ids)

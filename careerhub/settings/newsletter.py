@@ -41,3 +41,7 @@ NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 60)
 # Senders per sending process (threads, each with its own database and mail
 # connection; PostgreSQL only). They mostly wait on the network, so they add up.
 NEWSLETTER_SENDER_THREADS = env_int("NEWSLETTER_SENDER_THREADS", 4)
+# Subscriber imports (CSV uploaded by editors): the largest file accepted, in
+# bytes. 50 MB holds about 200,000 rows of a Mailchimp export; keep nginx's
+# client_max_body_size 1 MiB above it.
+NEWSLETTER_IMPORT_MAX_BYTES = env_int("NEWSLETTER_IMPORT_MAX_BYTES", 50 * 1024 * 1024)

@@ -74,3 +74,21 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Private files (subscriber imports): never under MEDIA_ROOT or MEDIA_URL, so no
+# web server serves them; on S3 a private prefix of the bucket with signed
+# URLs only (never the public custom domain).
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    _private, _ = media_storage_from_env(AWS_STORAGE_BUCKET_NAME)
+    _private["OPTIONS"].update(
+        location="private",
+        custom_domain=None,
+        querystring_auth=True,
+        default_acl="private",
+    )
+    STORAGES["private"] = _private
