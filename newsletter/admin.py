@@ -12,7 +12,14 @@ from django.urls import reverse
 from . import editions, reports
 from .desk import actions, pages, wording
 from .desk.inlines import EditionArticleInline, MailEventInline
-from .models import Delivery, Edition, EditionArticle, Subscriber
+from .desk.settings_admin import NewsletterSettingsAdmin
+from .models import (
+    Delivery,
+    Edition,
+    EditionArticle,
+    NewsletterSettings,
+    Subscriber,
+)
 
 SEND_NOW_BUTTON = "_send_now"
 SEND_TEST_BUTTON = "_send_test"
@@ -229,3 +236,6 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(NewsletterSettings, NewsletterSettingsAdmin)

@@ -12,6 +12,10 @@ from django.dispatch import Signal
 # subscriber=, force=: mail a confirmation link (tasks.send_confirmation).
 confirmation_wanted = Signal()
 
+# subscriber=: mail the welcome for a confirmation just made
+# (tasks.send_welcome).
+welcome_wanted = Signal()
+
 # edition=, when=: send an edition at ``when``, now if None
 # (tasks.enqueue_sending).
 sending_wanted = Signal()

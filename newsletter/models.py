@@ -122,6 +122,8 @@ class Subscriber(models.Model):
         help_text="No edition is sent to this subscriber before this moment "
         "(chosen on their preference page).",
     )
+    # The confirmation (its confirmed_at) the welcome mail went out for.
+    welcome_sent_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 

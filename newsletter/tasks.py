@@ -20,9 +20,10 @@ from taskqueue.policy import recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
-from .handoffs import confirmation_wanted, sending_wanted
+from .handoffs import confirmation_wanted, sending_wanted, welcome_wanted
 from .models import Edition, Subscriber
 from .subscribers import subscriber_send_confirmation
+from .welcome import subscriber_send_welcome
 
 # A reader waits for the confirmation mail: it goes before sending work.
 CONFIRMATION_PRIORITY = 10
@@ -39,6 +40,17 @@ def send_confirmation(*, subscriber_id: int, force: bool = False) -> str:
         return "subscriber deleted"
     sent = subscriber_send_confirmation(subscriber=subscriber, force=force)
     return "sent" if sent else "not needed (confirmed, unsubscribed or throttled)"
+
+
+@task(priority=CONFIRMATION_PRIORITY)
+def send_welcome(*, subscriber_id: int) -> str:
+    """Mail the welcome for the subscriber's confirmation, unless it went out
+    already (a retry, a second worker) or they are no longer confirmed."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return "subscriber deleted"
+    sent = subscriber_send_welcome(subscriber=subscriber)
+    return "sent" if sent else "not needed (sent already, or not confirmed)"
 
 
 def _slice_deadline():
@@ -86,6 +98,11 @@ def enqueue_sending(*, edition: Edition, when: datetime | None = None) -> None:
 @receiver(confirmation_wanted, dispatch_uid="newsletter-confirmation-task")
 def _on_confirmation_wanted(sender, *, subscriber, force, **kwargs):
     send_confirmation.enqueue(subscriber_id=subscriber.pk, force=force)
+
+
+@receiver(welcome_wanted, dispatch_uid="newsletter-welcome-task")
+def _on_welcome_wanted(sender, *, subscriber, **kwargs):
+    send_welcome.enqueue(subscriber_id=subscriber.pk)
 
 
 @receiver(sending_wanted, dispatch_uid="newsletter-sending-task")
