@@ -87,6 +87,7 @@ def subscriber_data(*, subscriber: Subscriber) -> dict:
         "sign_up_page": subscriber.source,
         "consent": {"version": subscriber.consent_version, "text": agreed},
         "confirmed_at": _moment(subscriber.confirmed_at),
+        "welcome_mail_for_confirmation_at": _moment(subscriber.welcome_sent_for),
         "paused_until": _moment(subscriber.paused_until),
         "unsubscribed_at": _moment(subscriber.unsubscribed_at),
         "unsubscribe_method": subscriber.unsubscribe_method,

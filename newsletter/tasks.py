@@ -22,11 +22,14 @@ from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
 from .handoffs import confirmation_wanted, sending_wanted, welcome_wanted
 from .models import Edition, Subscriber
+from .retention import subscribers_delete_unconfirmed
 from .subscribers import subscriber_send_confirmation
 from .welcome import subscriber_send_welcome
 
 # A reader waits for the confirmation mail: it goes before sending work.
 CONFIRMATION_PRIORITY = 10
+# Unconfirmed sign-ups go within an hour of their days (retention.py).
+RETENTION_SWEEP_EVERY = timedelta(hours=1)
 
 
 @task(priority=CONFIRMATION_PRIORITY)
@@ -140,3 +143,15 @@ def newsletter_clock() -> str:
         f"edition {edition.pk}: {_summary(report)}" for edition, report in results
     ]
     return "; ".join(parts)
+
+
+@recurring
+@task()
+def delete_unconfirmed_signups() -> str:
+    """Every RETENTION_SWEEP_EVERY: delete the sign-ups never confirmed
+    within NEWSLETTER_UNCONFIRMED_DAYS (its next run is enqueued first, so a
+    failure cannot stop it)."""
+    now = timezone.now()
+    run_again(delete_unconfirmed_signups, after=RETENTION_SWEEP_EVERY, now=now)
+    deleted = subscribers_delete_unconfirmed(now=now)
+    return f"{deleted} unconfirmed sign-up(s) deleted"

@@ -78,7 +78,9 @@ def test_the_confirmation_mail_carries_the_link(readers):
     assert preferences_link(reader) in html
 
 
-def test_a_sent_digest_links_each_subscriber_to_their_page(edition, readers, mailoutbox):
+def test_a_sent_digest_links_each_subscriber_to_their_page(
+    edition, readers, mailoutbox
+):
     with time_machine.travel(NOW, tick=True):
         assert delivery.edition_send(edition=edition).sent == 2
 
