@@ -6,8 +6,10 @@ them and nobody else. Forms carry no subscriber, so a page can only ever read
 or change its own link's subscriber. An unknown or malformed link gets a 404
 page. The pages are the subscriber's own: never stored by any cache
 (``never_cache``: private, no-store), and not indexed; their address is a
-secret, so no Referer carries it anywhere. Forms are POSTs with Django's CSRF
-token, each counted against the client's newsletter rate limit.
+secret, so no Referer carries it to another site (``same-origin``: a
+``no-referrer`` page would post ``Origin: null``, which CSRF refuses). Forms
+are POSTs with Django's CSRF token, each counted against the client's
+newsletter rate limit.
 """
 
 import math
@@ -34,25 +36,27 @@ NOTICES = {
 
 
 class SubscriberLinkView(View):
-    """Finds the link's subscriber (a 404 page for an unknown link) and, for
-    a POST, counts it against the rate limit first."""
+    """Finds the link's subscriber (a 404 page for an unknown link) and
+    counts a form's POST against the rate limit."""
 
     def dispatch(self, request, token):
         response = self.answer(request, token)
         add_never_cache_headers(response)  # private, no-store
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     def answer(self, request, token):
-        if request.method == "POST":
+        self.subscriber = tokens.subscriber_for_unsubscribe_token(token)
+        if self.subscriber is None:
+            return render(request, "newsletter/preferences_unknown.html", status=404)
+        # Counted once a POST reaches a form: an unknown link costs one
+        # indexed read, as a GET does, and guessing a 256-bit token is hopeless.
+        if request.method == "POST" and hasattr(self, "post"):
             wait = ratelimit.hit(
                 request, scope=RATE_SCOPE, rate=settings.NEWSLETTER_RATE_LIMIT
             )
             if wait:
                 return _rate_limited(request, wait)
-        self.subscriber = tokens.subscriber_for_unsubscribe_token(token)
-        if self.subscriber is None:
-            return render(request, "newsletter/preferences_unknown.html", status=404)
         return super().dispatch(request, token)
 
     def page(self, *, notice="", topics_form=None, pause_form=None, status=200):

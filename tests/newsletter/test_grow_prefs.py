@@ -90,7 +90,7 @@ def test_every_preference_page_is_private_never_stored_and_sends_no_referrer(
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
     assert "public" not in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_cache_never_keeps_a_preference_page(client, reader, settings):
