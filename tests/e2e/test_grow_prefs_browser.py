@@ -9,16 +9,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.roles import apply_role_permissions
 from newsletter import tokens
-from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.models import Delivery, Edition, NewsletterSettings, Subscriber
 from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     axe_violations,
     both_viewports,
     describe_violations,
+    log_in_to_admin,
 )
-from tests.factories import EditionFactory, SubscriberFactory
+from tests.factories import EditionFactory, EditorFactory, SubscriberFactory
 
 EMAIL = "reader@example.com"
 
@@ -150,3 +152,33 @@ def test_preference_pages_have_no_accessibility_violations(
         assert response.status == getattr(open_page, "status", 200)
         violations = axe_violations(page, axe_js)
     assert violations == [], describe_violations(violations)
+
+
+@both_viewports
+def test_editor_writes_the_welcome_mail_in_the_admin(page, step, transactional_db):
+    apply_role_permissions()  # the groups, after tests that emptied the tables
+    editor = EditorFactory()
+    log_in_to_admin(page, editor.username)
+
+    with step("open the newsletter settings from the admin's list"):
+        page.goto("/admin/newsletter/newslettersettings/")
+        expect(page.get_by_label("Welcome subject")).to_have_value(
+            "Welcome to the digest"
+        )
+        # One row: nothing to add, nothing to delete.
+        expect(
+            page.locator("#nav-sidebar tr.model-newslettersettings .addlink")
+        ).to_have_count(0)
+        expect(
+            page.locator("#content").get_by_role("link", name="Delete")
+        ).to_have_count(0)
+
+    with step("change the welcome text and save"):
+        page.get_by_label("Welcome subject").fill("You're in")
+        page.get_by_label("Welcome text").fill(
+            "Thanks for joining.\n\nSee you Tuesday."
+        )
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+
+    assert NewsletterSettings.load().welcome_subject == "You're in"
