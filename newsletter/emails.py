@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, make_msgid
+from functools import cached_property
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -246,11 +247,22 @@ class DigestMail:
     def unsubscribe_url(self, recipient: Recipient) -> str:
         return self._unsubscribe_url.replace(self._token_marker, recipient.token)
 
+    @cached_property
+    def _preferences_url(self) -> str | None:
+        """The preference link with the token marker (reversed once), or None
+        if the bodies have no preference link."""
+        if not any(PREFERENCES_PLACEHOLDER in body for body in (self.text, self.html)):
+            return None
+        return preferences_url(self._token_marker)
+
     def links(self, recipient: Recipient) -> dict:
         """The recipient's own link for each placeholder in the bodies."""
-        return _personal_links(
-            (self.text, self.html), self.unsubscribe_url(recipient), recipient.token
-        )
+        links = {UNSUBSCRIBE_PLACEHOLDER: self.unsubscribe_url(recipient)}
+        if self._preferences_url:
+            links[PREFERENCES_PLACEHOLDER] = self._preferences_url.replace(
+                self._token_marker, recipient.token
+            )
+        return links
 
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
         return newsletter_message(
