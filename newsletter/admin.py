@@ -12,7 +12,15 @@ from django.urls import reverse
 from . import editions, reports
 from .desk import actions, import_pages, pages, wording
 from .desk.inlines import EditionArticleInline, MailEventInline
-from .models import Delivery, Edition, EditionArticle, Subscriber, SubscriberImport
+from .desk.settings_admin import NewsletterSettingsAdmin
+from .models import (
+    Delivery,
+    Edition,
+    EditionArticle,
+    NewsletterSettings,
+    Subscriber,
+    SubscriberImport,
+)
 
 SEND_NOW_BUTTON = "_send_now"
 SEND_TEST_BUTTON = "_send_test"
@@ -260,3 +268,6 @@ class SubscriberImportAdmin(admin.ModelAdmin):
         for obj in queryset:
             obj.file.delete(save=False)
         super().delete_queryset(request, queryset)
+
+
+admin.site.register(NewsletterSettings, NewsletterSettingsAdmin)

@@ -73,3 +73,21 @@ def check_unsubscribe_mailbox(app_configs, **kwargs):
             id="newsletter.E003",
         )
     ]
+
+
+@register()
+def check_unconfirmed_outlive_their_link(app_configs, **kwargs):
+    """A sign-up is kept at least as long as its confirmation link works, so
+    a link still valid never finds its sign-up deleted (newsletter/retention.py)."""
+    days = settings.NEWSLETTER_UNCONFIRMED_DAYS
+    link_days = settings.NEWSLETTER_CONFIRM_MAX_AGE / 86400
+    if days >= link_days and days >= 1:
+        return []
+    return [
+        Error(
+            f"NEWSLETTER_UNCONFIRMED_DAYS ({days}) is shorter than a confirmation "
+            f"link works ({link_days:g} days, NEWSLETTER_CONFIRM_MAX_AGE).",
+            hint="Raise NEWSLETTER_UNCONFIRMED_DAYS (30 by default).",
+            id="newsletter.E004",
+        )
+    ]

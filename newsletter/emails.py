@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, make_msgid
+from functools import cached_property
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,6 +23,8 @@ from .models import Edition, Subscriber
 
 # Rendered once per batch, then replaced by each subscriber's own link.
 UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE_URL%%"
+# The same for the link to the subscriber's preference page.
+PREFERENCES_PLACEHOLDER = "%%PREFERENCES_URL%%"
 
 
 def one_line(value: str) -> str:
@@ -101,25 +104,44 @@ def newsletter_headers(unsubscribe_url: str, token: str) -> dict[str, str]:
     }
 
 
+def preferences_url(token: str) -> str:
+    """The absolute link to the preference page of the subscriber with ``token``."""
+    return site_url(reverse("newsletter:preferences", kwargs={"token": token}))
+
+
 def newsletter_message(
     *, subject: str, text: str, html: str, to: str, unsubscribe_url: str, token: str
 ) -> EmailMultiAlternatives:
     """A newsletter mail with the unsubscribe headers RFC 8058 asks for.
 
-    ``text`` and ``html`` may contain UNSUBSCRIBE_PLACEHOLDER, replaced here by
-    the subscriber's visible unsubscribe link; ``token`` is the subscriber's
-    unsubscribe token (for the mailto in List-Unsubscribe).
+    ``text`` and ``html`` may contain UNSUBSCRIBE_PLACEHOLDER and
+    PREFERENCES_PLACEHOLDER, replaced here by the subscriber's visible
+    unsubscribe and preference links; ``token`` is the subscriber's
+    unsubscribe token (for the mailto in List-Unsubscribe and those links).
     """
+    links = _personal_links((text, html), unsubscribe_url, token)
     message = EmailMultiAlternatives(
         subject=one_line(subject),
-        body=text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        body=_with_links(text, links),
         to=[to],
         headers=newsletter_headers(unsubscribe_url, token),
     )
-    message.attach_alternative(
-        html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url), "text/html"
-    )
+    message.attach_alternative(_with_links(html, links), "text/html")
     return message
+
+
+def _personal_links(bodies: tuple, unsubscribe_url: str, token: str) -> dict:
+    """Each placeholder in ``bodies`` and the subscriber's link for it."""
+    links = {UNSUBSCRIBE_PLACEHOLDER: unsubscribe_url}
+    if any(PREFERENCES_PLACEHOLDER in body for body in bodies):
+        links[PREFERENCES_PLACEHOLDER] = preferences_url(token)
+    return links
+
+
+def _with_links(body: str, links: dict) -> str:
+    for placeholder, url in links.items():
+        body = body.replace(placeholder, url)
+    return body
 
 
 def mail_context(**extra) -> dict:
@@ -128,6 +150,7 @@ def mail_context(**extra) -> dict:
         "site_url": settings.SITE_URL,
         "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "preferences_url": PREFERENCES_PLACEHOLDER,
         **extra,
     }
 
@@ -224,6 +247,23 @@ class DigestMail:
     def unsubscribe_url(self, recipient: Recipient) -> str:
         return self._unsubscribe_url.replace(self._token_marker, recipient.token)
 
+    @cached_property
+    def _preferences_url(self) -> str | None:
+        """The preference link with the token marker (reversed once), or None
+        if the bodies have no preference link."""
+        if not any(PREFERENCES_PLACEHOLDER in body for body in (self.text, self.html)):
+            return None
+        return preferences_url(self._token_marker)
+
+    def links(self, recipient: Recipient) -> dict:
+        """The recipient's own link for each placeholder in the bodies."""
+        links = {UNSUBSCRIBE_PLACEHOLDER: self.unsubscribe_url(recipient)}
+        if self._preferences_url:
+            links[PREFERENCES_PLACEHOLDER] = self._preferences_url.replace(
+                self._token_marker, recipient.token
+            )
+        return links
+
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
         return newsletter_message(
             subject=self.subject,
@@ -236,8 +276,9 @@ class DigestMail:
 
     def as_bytes(self, recipient: Recipient, *, address: str) -> bytes:
         """The mail for SMTP; ``address`` is the recipient's ASCII addr-spec."""
-        url = self.unsubscribe_url(recipient)
-        if _LINE_BREAK.search(address) or _LINE_BREAK.search(url):
+        links = self.links(recipient)
+        url = links[UNSUBSCRIBE_PLACEHOLDER]
+        if _LINE_BREAK.search(address) or _LINE_BREAK.search("".join(links.values())):
             raise ValueError(f"Line break in the address or link of {address!r}")
         headers = (
             f"To: {address}\r\n"
@@ -247,8 +288,8 @@ class DigestMail:
             "List-Unsubscribe", list_unsubscribe(url, recipient.token)
         ).fold(policy=email.policy.SMTP).encode("ascii")
         return headers + self._skeleton.replace(
-            self._text_marker, _quoted_printable(self.text, url)
-        ).replace(self._html_marker, _quoted_printable(self.html, url))
+            self._text_marker, _quoted_printable(self.text, links)
+        ).replace(self._html_marker, _quoted_printable(self.html, links))
 
     def _serialise_skeleton(self) -> bytes:
         """The mail without its per-recipient headers, bodies as markers."""
@@ -280,8 +321,8 @@ class DigestMail:
 _LINE_BREAK = re.compile(r"[\r\n]")
 
 
-def _quoted_printable(body: str, unsubscribe_url: str) -> bytes:
-    data = body.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url).replace("\r\n", "\n")
+def _quoted_printable(body: str, links: dict) -> bytes:
+    data = _with_links(body, links).replace("\r\n", "\n")
     if not data.endswith("\n"):
         data += "\n"
     encoded = binascii.b2a_qp(data.encode("utf-8"), istext=True)

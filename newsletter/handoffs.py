@@ -15,6 +15,9 @@ confirmation_wanted = Signal()
 # subscriber_ids=: mail each pending one a confirmation link, one task for
 # many (an import's chunk; tasks.send_confirmations).
 confirmations_wanted = Signal()
+# subscriber=: mail the welcome for a confirmation just made
+# (tasks.send_welcome).
+welcome_wanted = Signal()
 
 # edition=, when=: send an edition at ``when``, now if None
 # (tasks.enqueue_sending).

@@ -132,6 +132,8 @@ class Subscriber(models.Model):
         verbose_name="imported by",
         help_text="The CSV import this address came from (none: the sign-up form).",
     )
+    # The confirmation (its confirmed_at) the welcome mail went out for.
+    welcome_sent_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 

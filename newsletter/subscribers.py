@@ -7,7 +7,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .emails import confirmation_message
-from .handoffs import confirmation_wanted
+from .handoffs import confirmation_wanted, welcome_wanted
 from .models import Subscriber
 
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
@@ -103,15 +103,20 @@ def subscriber_send_confirmation(
 def subscriber_confirm(*, subscriber: Subscriber, issued_at: datetime) -> bool:
     """Confirm a subscriber by a link issued at ``issued_at``.
 
-    True if this call confirmed them; False if the link may not confirm them
-    (SubscriberQuerySet.confirmable_q: already confirmed, unsubscribed since
-    the link was issued, or suppressed); then nothing changes.
+    True if this call confirmed them, and then a welcome mail is enqueued
+    (one per confirmation: a second click confirms nothing); False if the link
+    may not confirm them (SubscriberQuerySet.confirmable_q: already confirmed,
+    unsubscribed since the link was issued, or suppressed); then nothing
+    changes.
     """
-    return bool(
+    confirmed = bool(
         Subscriber.objects.filter(pk=subscriber.pk)
         .confirmable(issued_at)
         .update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
     )
+    if confirmed:
+        welcome_wanted.send(sender=Subscriber, subscriber=subscriber)
+    return confirmed
 
 
 def subscriber_unsubscribe(

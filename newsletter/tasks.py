@@ -20,12 +20,21 @@ from taskqueue.policy import recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
 from .editions import edition_create_due, editions_send_due
-from .handoffs import confirmation_wanted, confirmations_wanted, sending_wanted
+from .handoffs import (
+    confirmation_wanted,
+    confirmations_wanted,
+    sending_wanted,
+    welcome_wanted,
+)
 from .models import Edition, Subscriber
+from .retention import subscribers_delete_unconfirmed
 from .subscribers import subscriber_send_confirmation
+from .welcome import subscriber_send_welcome
 
 # A reader waits for the confirmation mail: it goes before sending work.
 CONFIRMATION_PRIORITY = 10
+# Unconfirmed sign-ups go within an hour of their days (retention.py).
+RETENTION_SWEEP_EVERY = timedelta(hours=1)
 
 
 @task(priority=CONFIRMATION_PRIORITY)
@@ -39,6 +48,17 @@ def send_confirmation(*, subscriber_id: int, force: bool = False) -> str:
         return "subscriber deleted"
     sent = subscriber_send_confirmation(subscriber=subscriber, force=force)
     return "sent" if sent else "not needed (confirmed, unsubscribed or throttled)"
+
+
+@task(priority=CONFIRMATION_PRIORITY)
+def send_welcome(*, subscriber_id: int) -> str:
+    """Mail the welcome for the subscriber's confirmation, unless it went out
+    already (a retry, a second worker) or they are no longer confirmed."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return "subscriber deleted"
+    sent = subscriber_send_welcome(subscriber=subscriber)
+    return "sent" if sent else "not needed (sent already, or not confirmed)"
 
 
 def _slice_deadline():
@@ -86,6 +106,11 @@ def enqueue_sending(*, edition: Edition, when: datetime | None = None) -> None:
 @receiver(confirmation_wanted, dispatch_uid="newsletter-confirmation-task")
 def _on_confirmation_wanted(sender, *, subscriber, force, **kwargs):
     send_confirmation.enqueue(subscriber_id=subscriber.pk, force=force)
+
+
+@receiver(welcome_wanted, dispatch_uid="newsletter-welcome-task")
+def _on_welcome_wanted(sender, *, subscriber, **kwargs):
+    send_welcome.enqueue(subscriber_id=subscriber.pk)
 
 
 @receiver(sending_wanted, dispatch_uid="newsletter-sending-task")
@@ -142,3 +167,15 @@ def send_confirmations(*, subscriber_ids: list[int]) -> str:
 @receiver(confirmations_wanted, dispatch_uid="newsletter-confirmations-task")
 def _on_confirmations_wanted(sender, *, subscriber_ids, **kwargs):
     send_confirmations.enqueue(subscriber_ids=subscriber_ids)
+
+
+@recurring
+@task()
+def delete_unconfirmed_signups() -> str:
+    """Every RETENTION_SWEEP_EVERY: delete the sign-ups never confirmed
+    within NEWSLETTER_UNCONFIRMED_DAYS (its next run is enqueued first, so a
+    failure cannot stop it)."""
+    now = timezone.now()
+    run_again(delete_unconfirmed_signups, after=RETENTION_SWEEP_EVERY, now=now)
+    deleted = subscribers_delete_unconfirmed(now=now)
+    return f"{deleted} unconfirmed sign-up(s) deleted"

@@ -7,6 +7,9 @@ from careerhub.settings.env import env_bool, env_int
 
 # Confirmation links expire after this many seconds (default 7 days).
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+# Sign-ups never confirmed are deleted this many days after they came
+# (newsletter/retention.py); the privacy page says so.
+NEWSLETTER_UNCONFIRMED_DAYS = env_int("NEWSLETTER_UNCONFIRMED_DAYS", 30)
 # Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
 # Failed logins to the mail service webhooks allowed per client address;

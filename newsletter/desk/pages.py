@@ -87,8 +87,12 @@ def _confirmation(model_admin, request, edition, template, *, title, **context):
 def preview(model_admin, request, pk):
     edition = edition_or_403(model_admin, request, pk, change=False)
     _, html = emails.edition_render(edition=edition)
-    sample = reverse("newsletter:unsubscribe", kwargs={"token": "preview"})
-    html = html.replace(emails.UNSUBSCRIBE_PLACEHOLDER, sample)
+    for placeholder, name in (
+        (emails.UNSUBSCRIBE_PLACEHOLDER, "newsletter:unsubscribe"),
+        (emails.PREFERENCES_PLACEHOLDER, "newsletter:preferences"),
+    ):
+        sample = reverse(name, kwargs={"token": "preview"})
+        html = html.replace(placeholder, sample)
     return HttpResponse(html)
 
 

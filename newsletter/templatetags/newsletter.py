@@ -18,3 +18,9 @@ def newsletter_consent():
 def digest_weekday() -> str:
     """The day the weekly digest goes out (NEWSLETTER_SEND_WEEKDAY, 0 = Monday)."""
     return calendar.day_name[settings.NEWSLETTER_SEND_WEEKDAY % 7]
+
+
+@register.simple_tag
+def unconfirmed_days() -> int:
+    """Days a sign-up never confirmed is kept (NEWSLETTER_UNCONFIRMED_DAYS)."""
+    return settings.NEWSLETTER_UNCONFIRMED_DAYS

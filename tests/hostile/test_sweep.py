@@ -169,6 +169,14 @@ def test_admin_list_with_hostile_parameters_is_a_page_or_4xx(
 ):
     path = pattern.path()
     response = superuser_client.get(path)
+    if response.status_code == 302:
+        # A one-row admin (the newsletter settings): its list is that row.
+        assert response["Location"].endswith("/change/")
+        for value in HOSTILE_KINDS:
+            response = superuser_client.get(path, {"q": value, "o": value})
+            assert_no_server_error(response, f"GET {path}?q={value[:20]!r}")
+            assert response.status_code in ({400} if NUL in value else {302, 400})
+        return
     assert response.status_code == 200
     changelist = response.context["cl"]
     parameters = {

@@ -56,6 +56,8 @@ def test_privacy_page_lists_every_kind_of_data_a_subscriber_record_keeps(client)
         "suppression_reason": "reported as spam",
         "suppression_source": "which mail service told us",
         "soft_bounces": "how many in a row",
+        "paused_until": "until when you paused the digest",
+        "welcome_sent_for": "that we sent you the welcome email",
     }
     fields = {
         field.name
