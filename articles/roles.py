@@ -26,7 +26,7 @@ PUBLISH_NAME = "Can publish articles"
 
 # Editors get every permission of these apps' models, including models added
 # later: a new newsletter migration calls apply_role_permissions for its models.
-EDITOR_APPS = ("articles", "taggit", "newsletter")
+EDITOR_APPS = ("articles", "taggit", "newsletter", "subscriber_imports")
 WRITER_PERMISSIONS = (
     ("articles", "add_article"),
     ("articles", "change_article"),

@@ -100,7 +100,7 @@ class Watcher(threading.Thread):
     def run(self):
         from django.db import connection
 
-        from newsletter.models import SubscriberImport
+        from subscriber_imports.models import SubscriberImport
 
         while not self.stop.wait(2):
             row = SubscriberImport.objects.filter(pk=self.pk).first()
@@ -122,8 +122,8 @@ def timed_import(path: Path, user, statement: str = ""):
     """Dry run, go-ahead, import; returns (import, dry seconds, import seconds)."""
     from django.core.files import File
 
-    from newsletter.imports import run
-    from newsletter.models import SubscriberImport
+    from subscriber_imports import run
+    from subscriber_imports.models import SubscriberImport
 
     source = SubscriberImport(uploaded_by=user, file_name=path.name)
     with path.open("rb") as handle:

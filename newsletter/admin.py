@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import editions, reports
-from .desk import actions, import_pages, pages, wording
+from .desk import actions, pages, wording
 from .desk.inlines import EditionArticleInline, MailEventInline
 from .desk.settings_admin import NewsletterSettingsAdmin
 from .models import (
@@ -19,7 +19,6 @@ from .models import (
     EditionArticle,
     NewsletterSettings,
     Subscriber,
-    SubscriberImport,
 )
 
 SEND_NOW_BUTTON = "_send_now"
@@ -239,35 +238,6 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(SubscriberImport)
-class SubscriberImportAdmin(admin.ModelAdmin):
-    """Imports of subscribers from CSV: the list here, the upload form and
-    each import's page in desk/import_pages.py."""
-
-    list_display = ["file_name", "uploaded_at", "uploaded_by", "status", "rows"]
-    list_filter = ["status"]
-    list_select_related = ["uploaded_by"]
-
-    @admin.display(description="rows done")
-    def rows(self, obj):
-        return f"{obj.rows_done} of {obj.total_rows}"
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return import_pages.upload(self, request)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return import_pages.detail(self, request, object_id)
-
-    def delete_model(self, request, obj):
-        obj.file.delete(save=False)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            obj.file.delete(save=False)
-        super().delete_queryset(request, queryset)
 
 
 admin.site.register(NewsletterSettings, NewsletterSettingsAdmin)

@@ -123,7 +123,7 @@ class Subscriber(models.Model):
         "(chosen on their preference page).",
     )
     source_import = models.ForeignKey(
-        "SubscriberImport",
+        "subscriber_imports.SubscriberImport",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -412,7 +412,3 @@ class NewsletterSettings(models.Model):
         """The one row, created with the defaults the first time it is read."""
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
-
-
-# The CSV imports' own table lives with their code (newsletter/imports/).
-from .imports.models import SubscriberImport  # noqa: E402, F401

@@ -22,7 +22,7 @@ from django.views import View
 
 from httpguard import ratelimit
 
-from . import consent, preferences, subscribers, tokens
+from . import preferences, subscribers, tokens
 from .models import Subscriber
 from .preference_forms import PauseForm, TopicsForm
 
@@ -144,7 +144,7 @@ class DataView(SubscriberLinkView):
         context = {
             "subscriber": subscriber,
             "token": subscriber.token,
-            "consent_text": consent.TEXTS.get(subscriber.consent_version, ""),
+            "consent_text": preferences.consent_record(subscriber),
             "topics": list(subscriber.topics.order_by("name")),
             "deliveries": list(preferences.editions_received(subscriber)),
             "mail_events": list(subscriber.mail_events.all()),

@@ -71,6 +71,21 @@ def editions_received(subscriber: Subscriber):
     )
 
 
+def consent_record(subscriber: Subscriber) -> str:
+    """What this subscriber agreed to, in words: the text beside the form for
+    their version, or, for an address an editor imported from another
+    service, what the file said of its consent and the editor's statement of
+    where the list came from (stored with the import)."""
+    if subscriber.source_import_id is None:
+        return consent.TEXTS.get(subscriber.consent_version, "")
+    statement = subscriber.source_import.consent_statement.strip()
+    parts = [
+        subscriber.source,
+        f"The editor's statement: {statement}" if statement else "",
+    ]
+    return " ".join(part for part in parts if part)
+
+
 def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -78,7 +93,7 @@ def _moment(value: datetime | None) -> str | None:
 def subscriber_data(*, subscriber: Subscriber) -> dict:
     """Everything stored about this subscriber, as plain data (three queries:
     topics, editions received, mail events)."""
-    agreed = consent.TEXTS.get(subscriber.consent_version, "")
+    agreed = consent_record(subscriber)
     return {
         "email": subscriber.email,
         "status": subscriber.status,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "desk",
     "reader",
     "newsletter",
+    "subscriber_imports",
     # The page cache's generation when the cache is per process.
     "freshness",
     *(["anymail"] if importlib.util.find_spec("anymail") else []),

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0008_import_subscriber_import'),
-        ('newsletter', '0008_prefs_welcome_sent_and_editor_settings'),
+        ("newsletter", "0008_import_subscriber_source"),
+        ("newsletter", "0008_prefs_welcome_sent_and_editor_settings"),
     ]
 
-    operations = [
-    ]
+    operations = []

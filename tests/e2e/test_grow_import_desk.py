@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.roles import apply_role_permissions
-from newsletter.models import Subscriber, SubscriberImport
+from newsletter.models import Subscriber
+from subscriber_imports.models import SubscriberImport
 from tests.e2e.helpers import (
     AXE_FAILING_IMPACTS,
     axe_violations,
@@ -73,7 +74,7 @@ def test_editor_imports_a_mailchimp_export(
 
     with step("open the upload form", page=page):
         log_in_to_admin(page, "edna")
-        page.goto("/admin/newsletter/subscriberimport/add/")
+        page.goto("/admin/subscriber_imports/subscriberimport/add/")
         check(page, axe_js, "upload", viewport, tmp_path)
 
     with step("upload the export and read the dry run", page=page):

@@ -1,14 +1,15 @@
 """Importing subscribers from other platforms' exports: what each row
-becomes, with consent kept and never invented (newsletter/imports/)."""
+becomes, with consent kept and never invented (subscriber_imports/)."""
 
 import pytest
 from django.core import mail
 from taggit.models import Tag
 
 from newsletter.exports import subscribers_csv_lines
-from newsletter.imports import run
-from newsletter.imports.upload import import_upload
-from newsletter.models import Subscriber, SubscriberImport
+from newsletter.models import Subscriber
+from subscriber_imports import run
+from subscriber_imports.models import SubscriberImport
+from subscriber_imports.upload import import_upload
 from tests.factories import EditorFactory, SubscriberFactory
 from tests.newsletter.import_helpers import (  # noqa: F401 (fixture)
     fixture_bytes,

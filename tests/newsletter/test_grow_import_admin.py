@@ -1,11 +1,12 @@
 """The editor's import pages, through the Django test client: upload, dry
 run, go-ahead, progress; bad files refused with nothing written; only
-editors let in (newsletter/desk/import_pages.py)."""
+editors let in (subscriber_imports/pages.py)."""
 
 import pytest
 from django.urls import reverse
 
-from newsletter.models import Subscriber, SubscriberImport
+from newsletter.models import Subscriber
+from subscriber_imports.models import SubscriberImport
 from tests.factories import EditorFactory, SubscriberFactory, WriterFactory
 from tests.newsletter.import_helpers import (  # noqa: F401 (fixture)
     fixture_bytes,
@@ -14,11 +15,11 @@ from tests.newsletter.import_helpers import (  # noqa: F401 (fixture)
 )
 
 pytestmark = pytest.mark.django_db
-ADD = reverse("admin:newsletter_subscriberimport_add")
+ADD = reverse("admin:subscriber_imports_subscriberimport_add")
 
 
 def detail(source_id) -> str:
-    return reverse("admin:newsletter_subscriberimport_change", args=[source_id])
+    return reverse("admin:subscriber_imports_subscriberimport_change", args=[source_id])
 
 
 @pytest.fixture
@@ -150,7 +151,7 @@ def test_writers_may_not_import(client):
 
 @pytest.mark.parametrize("bad_id", ["999999", "１", "abc", "99999999999999999999"])
 def test_odd_ids_are_not_found_not_errors(editor_client, bad_id):
-    url = f"/admin/newsletter/subscriberimport/{bad_id}/change/"
+    url = f"/admin/subscriber_imports/subscriberimport/{bad_id}/change/"
     assert editor_client.get(url).status_code in (302, 404)
     assert editor_client.post(url).status_code in (302, 404)
 

@@ -58,6 +58,7 @@ def test_privacy_page_lists_every_kind_of_data_a_subscriber_record_keeps(client)
         "soft_bounces": "how many in a row",
         "paused_until": "until when you paused the digest",
         "welcome_sent_for": "that we sent you the welcome email",
+        "source_import": "which import it came with",
     }
     fields = {
         field.name

@@ -40,7 +40,7 @@ class PrivateFileField(models.FileField):
 class SubscriberImport(models.Model):
     """A CSV of subscribers an editor brought from another platform: the file,
     where the list came from, and what a dry run and the import made of it
-    (newsletter/imports/)."""
+    (subscriber_imports/)."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded (dry run under way)"
@@ -98,7 +98,6 @@ class SubscriberImport(models.Model):
     error = models.TextField(blank=True, editable=False)
 
     class Meta:
-        app_label = "newsletter"
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = "subscriber import"
 

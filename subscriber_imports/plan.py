@@ -19,8 +19,9 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
-from ..forms import normalise_email
-from ..models import Subscriber
+from newsletter.forms import normalise_email
+from newsletter.models import Subscriber
+
 from .formats import Row
 
 # The consent version of imported subscribers (not a text of consent.py: no

@@ -6,8 +6,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag
 
-from ..handoffs import confirmations_wanted
-from ..models import Subscriber, SubscriberImport
+from newsletter.handoffs import confirmations_wanted
+from newsletter.models import Subscriber
+
+from .models import SubscriberImport
 from .plan import IMPORT_CONSENT_VERSION, Decision, Outcome, Tally
 
 SOURCE_MAX = Subscriber._meta.get_field("source").max_length

@@ -16,16 +16,16 @@ from django.utils import timezone
 
 from desk.admin_objects import admin_object_or_404, admin_page_context
 
-from ..imports.encoding import ImportFileError
-from ..imports.plan import Outcome
-from ..imports.run import import_start
-from ..imports.upload import import_upload
-from ..models import SubscriberImport
+from .encoding import ImportFileError
+from .models import SubscriberImport
+from .plan import Outcome
+from .run import import_start
+from .upload import import_upload
 
 Status = SubscriberImport.Status
 # Seconds between reloads of a page whose import is being checked or run.
 REFRESH_SECONDS = 2
-TEMPLATES = "admin/newsletter/subscriberimport"
+TEMPLATES = "admin/subscriber_imports/subscriberimport"
 
 
 class UploadForm(forms.Form):
@@ -45,7 +45,7 @@ class UploadForm(forms.Form):
 
 
 def detail_url(source) -> str:
-    return reverse("admin:newsletter_subscriberimport_change", args=[source.pk])
+    return reverse("admin:subscriber_imports_subscriberimport_change", args=[source.pk])
 
 
 def upload(model_admin, request):

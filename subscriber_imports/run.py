@@ -16,9 +16,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from ..models import SubscriberImport
 from .encoding import ImportFileError
 from .formats import ImportFile, Row
+from .models import SubscriberImport
 from .plan import Tally, decide, skip
 from .writes import Topics, chunk_write
 

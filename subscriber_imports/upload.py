@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from ..models import SubscriberImport
 from .encoding import ImportFileError
 from .formats import ImportFile
+from .models import SubscriberImport
 from .run import dry_run_import
 
 CHECKED_ROWS = 1000  # read at once; the dry run reads the rest

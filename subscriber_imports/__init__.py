@@ -3,5 +3,5 @@
 formats.py reads a file (encoding, separator, the columns of each export)
 into rows; plan.py decides what each row becomes (the consent rules);
 run.py runs the dry run and the import as tasks, in committed chunks; the
-editor's pages are newsletter/desk/import_pages.py.
+editor's pages are pages.py, registered by admin.py.
 """

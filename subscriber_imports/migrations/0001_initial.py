@@ -7,29 +7,34 @@ from django.db import migrations, models
 
 
 def grant_editors(apps, schema_editor):
-    """Editors may import (every newsletter permission, as in 0002; a frozen
+    """Editors may import (every permission of this app, as newsletter 0002 does for its own; a frozen
     copy of the few lines it needs). Writers get none."""
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
     using = schema_editor.connection.alias
     create_permissions(
-        global_apps.get_app_config("newsletter"), apps=apps, verbosity=0, using=using
+        global_apps.get_app_config("subscriber_imports"),
+        apps=apps,
+        verbosity=0,
+        using=using,
     )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.using(using).get_or_create(name="Editors")
     editors.permissions.add(
         *Permission.objects.using(using).filter(
-            content_type__app_label="newsletter",
+            content_type__app_label="subscriber_imports",
             content_type__model="subscriberimport",
         )
     )
 
 
 class Migration(migrations.Migration):
+    initial = True
+
     dependencies = [
-        ("newsletter", "0007_subscriber_topics_pause_and_settings"),
+        ("articles", "0003_editor_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -148,20 +153,6 @@ class Migration(migrations.Migration):
                 "verbose_name": "subscriber import",
                 "ordering": ["-uploaded_at", "-pk"],
             },
-        ),
-        migrations.AddField(
-            model_name="subscriber",
-            name="source_import",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                help_text="The CSV import this address came from (none: the sign-up form).",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="subscribers",
-                to="newsletter.subscriberimport",
-                verbose_name="imported by",
-            ),
         ),
         migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]
