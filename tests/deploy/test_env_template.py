@@ -38,5 +38,12 @@ def test_env_template_lists_every_variable_gunicorn_config_reads():
 
 def test_nginx_body_limit_is_the_image_cap_plus_room_for_the_form():
     site = (DEPLOY / "nginx" / "careerhub.conf").read_text()
-    (limit,) = re.findall(r"client_max_body_size (\d+)m;", site)
-    assert int(limit) * 1024 * 1024 == settings.IMAGE_MAX_BYTES + 1024 * 1024
+    server_wide, import_page = re.findall(r"client_max_body_size (\d+)m;", site)
+    assert int(server_wide) * 1024 * 1024 == settings.IMAGE_MAX_BYTES + 1024 * 1024
+    # The subscriber import's page alone takes its larger file.
+    location = site.index("location = /admin/subscriber_imports/subscriberimport/add/")
+    assert site.index(f"client_max_body_size {import_page}m;") > location
+    assert (
+        int(import_page) * 1024 * 1024
+        == settings.NEWSLETTER_IMPORT_MAX_BYTES + 1024 * 1024
+    )
