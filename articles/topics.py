@@ -1,6 +1,6 @@
 """Topics (taggit tags): article counts kept as data (``TopicCount``) instead of
-counting every tagged article on each page that lists topics, and which typed
-names exist already (one rule for the forms)."""
+counting every tagged article on each page that lists topics, which typed
+names exist already (one rule for the forms), and each topic's colour."""
 
 from collections.abc import Iterable
 
@@ -8,6 +8,16 @@ from django.db.models import Count, Q
 from taggit.models import Tag
 
 from .models import Article, TopicCount
+
+# Topic colours: the tones static/css/site.css draws (.tone-0 to .tone-5).
+TOPIC_TONES = 6
+
+
+def topic_tone(topic: Tag | None) -> int:
+    """A topic's colour, 0 to ``TOPIC_TONES`` - 1, the same wherever the topic
+    shows: cover-less cards, its page, the topics index, "More in <topic>".
+    """
+    return (topic.pk or 0) % TOPIC_TONES if topic is not None else 0
 
 
 def topic_counts_refresh(*, tag_ids: Iterable[int]) -> None:

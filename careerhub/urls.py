@@ -18,6 +18,8 @@ admin.site.site_title = "CareerHub admin"
 admin.site.index_title = "Run the site"
 # The 500 page, or the 503 page while the database is unreachable.
 handler500 = "httpguard.views.server_error"
+# The 404 page with a search box and the latest articles.
+handler404 = "reader.not_found.page_not_found"
 
 urlpatterns = [
     # Before the admin's own: its "view on site" redirect, checked per object.

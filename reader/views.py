@@ -165,13 +165,18 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Worked out only when the fragments showing them are rendered.
+        related = SimpleLazyObject(lambda: Article.objects.related_to(article))
         return super().get_context_data(
             body=partial(
                 read_more.body_for_page,
                 article,
                 viewer=self.request.user if self.preview else None,
             ),
-            related=SimpleLazyObject(lambda: Article.objects.related_to(article)),
+            related=related,
+            # After the related list, which it leaves out (read by then).
+            more_in_topic=SimpleLazyObject(
+                lambda: list(Article.objects.more_in_topic(article, shown=related))
+            ),
             preview=self.preview,
             fragment_version=self.fragment_version,
             fragments_prefetched=fragments.prefetch(

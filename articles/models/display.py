@@ -40,6 +40,13 @@ class ArticleDisplay(models.Model):
         return getattr(self, TOPICS_ATTR)
 
     @property
+    def main_topic(self) -> Tag | None:
+        """The topic the article is filed under: the first one its editor
+        gave (the kicker above the title, "More in <topic>", articleSection)."""
+        topics = self.topics
+        return topics[0] if topics else None
+
+    @property
     def is_live(self) -> bool:
         return self.state == State.PUBLISHED
 

@@ -111,6 +111,23 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=items.values("object_id"))
 
+    def more_in_topic(self, article: models.Model, *, shown=(), limit: int = 3):
+        """The newest live articles of ``article``'s main topic for "More in
+        <topic>", leaving out the article and those ``shown`` already (its
+        related list): one query, none without a topic."""
+        topic = article.main_topic
+        if topic is None:
+            return self.none()
+        left_out = [article.pk, *(item.pk for item in shown)]
+        return (
+            self.live()
+            .with_topic(topic)
+            .exclude(pk__in=left_out)
+            .select_related("author")
+            .defer(*LISTING_DEFERRED_FIELDS)
+            .newest_first()[:limit]
+        )
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from articles import rendering
+from articles import rendering, topics
 
 register = template.Library()
 
@@ -35,9 +35,9 @@ def short_excerpt(article, limit=120) -> str:
 
 
 @register.filter
-def tone(obj, count=6) -> int:
-    """A stable colour number (0 to count-1) for a cover-less card."""
-    return (obj.pk or 0) % int(count) if obj is not None else 0
+def tone(topic) -> int:
+    """The topic's colour number (``articles.topics.topic_tone``)."""
+    return topics.topic_tone(topic)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
-from reader import fragments, seo
+from reader import fragments, seo, share
 from reader.site_urls import site_url
 
 register = template.Library()
@@ -55,6 +55,14 @@ def cover_share_image(article):
 @register.filter
 def absolute(url):
     return seo.absolute_url(str(url))
+
+
+@register.simple_tag
+def share_links(article):
+    """The article's share links (``reader.share``), on its canonical address."""
+    return share.share_links(
+        seo.absolute_url(article.get_absolute_url()), article.title
+    )
 
 
 @register.simple_tag

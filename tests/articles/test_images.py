@@ -395,8 +395,9 @@ def test_article_page_queries_do_not_grow_with_images(
         cover_image=name, cover_renditions=renditions, topics=topic
     )
 
-    # 1 article with author, 1 its topics, 1 related articles with authors
-    with django_assert_num_queries(3):
+    # 1 article with author, 1 its topics, 1 related articles with authors,
+    # 1 more in its main topic
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
 
     # The cover, and a small one on each related card, from stored renditions.

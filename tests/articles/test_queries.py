@@ -139,11 +139,12 @@ def test_article_page_queries(client, site, django_assert_num_queries):
     """Topics, read-more targets and related articles each load in one query,
     however many there are (no query per link or per related card)."""
     article = site["articles"][-1]
-    with django_assert_num_queries(4):
-        # 1 the article + author
+    with django_assert_num_queries(5):
+        # 1 the article + author (and the author's card)
         # 1 its topics
         # 1 read-more targets, all at once
         # 1 related articles, ranked when the article was saved
+        # 1 more in its main topic, besides the related ones
         response = get_ok(client, article.get_absolute_url())
     assert 'class="read-more"' in response.text
     assert 'class="related__item"' in response.text

@@ -19,6 +19,7 @@ def related_titles_on_page(client, article: Article) -> list[str]:
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     section = response.text.split('id="related-title"', 1)[1]
+    section = section.split('id="more-in-topic-title"', 1)[0]  # the next list
     return re.findall(
         r'<h3 class="related__title"><a href="[^"]+">([^<]+)</a>', section
     )
