@@ -6,7 +6,7 @@ failures of unknown outcome (see delivery.py for why they are not retried),
 which only an editor's deliberate resend reopens.
 """
 
-import itertools
+from collections import Counter
 from datetime import datetime
 
 from django.conf import settings
@@ -14,11 +14,11 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .audience import Share, edition_shares
 from .delivery_claims import among, lease
-from .models import Delivery, Edition, EditionArticle, Subscriber
+from .models import Delivery, Edition, EditionArticle, EditionVariant
 
 Status = Delivery.Status
-RECIPIENTS_PER_INSERT = 2000
 
 
 def start_sending(edition: Edition, now: datetime) -> None:
@@ -33,7 +33,7 @@ def start_sending(edition: Edition, now: datetime) -> None:
         ).update(status=Edition.Status.SENDING, started_at=now)
         if not started:
             return
-        _fix_recipients(edition)
+        _fix_recipients(edition, now)
         _withdraw_from_weekly(edition)
     _refresh_statistics()
 
@@ -59,19 +59,33 @@ def _withdraw_from_weekly(edition: Edition) -> None:
     ).update(status=Edition.Status.DRAFT, scheduled_for=None)
 
 
-def _fix_recipients(edition: Edition) -> None:
-    """One Delivery per confirmed subscriber, inserted in chunks."""
-    confirmed = (
-        Subscriber.objects.confirmed()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=RECIPIENTS_PER_INSERT)
-    )
-    for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
-        Delivery.objects.bulk_create(
-            [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
-            ignore_conflicts=True,
-        )
+def _fix_recipients(edition: Edition, now: datetime) -> None:
+    """One Delivery per subscriber who gets a mail, inserted in chunks, each
+    pointing at its variant: the articles their topics give them
+    (newsletter/audience.py). The variants record how many subscribers each
+    has, those with nothing in their topics too (no Delivery for them)."""
+    variants: dict[Share, EditionVariant] = {}
+    counts: Counter[Share] = Counter()
+    for chunk in edition_shares(edition, now):
+        rows = []
+        for subscriber_id, share in chunk:
+            if share not in variants:
+                variants[share] = EditionVariant.objects.create(
+                    edition=edition, article_ids=share.key, mailed=share.mailed
+                )
+            counts[share] += 1
+            if share.mailed:
+                rows.append(
+                    Delivery(
+                        edition_id=edition.pk,
+                        subscriber_id=subscriber_id,
+                        variant_id=variants[share].pk,
+                    )
+                )
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    for share, variant in variants.items():
+        variant.subscribers = counts[share]
+    EditionVariant.objects.bulk_update(variants.values(), ["subscribers"])
 
 
 def _refresh_statistics() -> None:

@@ -27,6 +27,14 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=self.model.Status.CONFIRMED)
 
+    def receiving(self, now):
+        """Who an edition starting to send at ``now`` goes to: confirmed and
+        not paused (``paused_until`` unset or come). Which of its articles
+        each gets is newsletter/audience.py's rule (their topics)."""
+        return self.confirmed().filter(
+            Q(paused_until__isnull=True) | Q(paused_until__lte=now)
+        )
+
     def confirmable_q(self, issued_at) -> Q:
         """Who a confirmation link issued at ``issued_at`` may confirm: a
         pending subscriber who has not unsubscribed since it was issued.
