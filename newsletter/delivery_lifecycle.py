@@ -65,27 +65,48 @@ def _fix_recipients(edition: Edition, now: datetime) -> None:
     (newsletter/audience.py). The variants record how many subscribers each
     has, those with nothing in their topics too (no Delivery for them)."""
     variants: dict[Share, EditionVariant] = {}
-    counts: Counter[Share] = Counter()
+    grown: set[Share] = set()  # counted in more than one chunk
     for chunk in edition_shares(edition, now):
-        rows = []
-        for subscriber_id, share in chunk:
-            if share not in variants:
-                variants[share] = EditionVariant.objects.create(
-                    edition=edition, article_ids=share.key, mailed=share.mailed
+        in_chunk = Counter(share for _, share in chunk)
+        grown |= _count_variants(edition, variants, in_chunk)
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    edition_id=edition.pk,
+                    subscriber_id=subscriber_id,
+                    variant_id=variants[share].pk,
                 )
-            counts[share] += 1
-            if share.mailed:
-                rows.append(
-                    Delivery(
-                        edition_id=edition.pk,
-                        subscriber_id=subscriber_id,
-                        variant_id=variants[share].pk,
-                    )
-                )
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    for share, variant in variants.items():
-        variant.subscribers = counts[share]
-    EditionVariant.objects.bulk_update(variants.values(), ["subscribers"])
+                for subscriber_id, share in chunk
+                if share.mailed
+            ],
+            ignore_conflicts=True,
+        )
+    EditionVariant.objects.bulk_update(
+        [variants[share] for share in grown], ["subscribers"]
+    )
+
+
+def _count_variants(
+    edition: Edition, variants: dict[Share, EditionVariant], counts: Counter
+) -> set[Share]:
+    """Add a chunk's counts to the variants, creating the new ones in one
+    insert (a short list, in one chunk, is written once, never updated);
+    returns the variants already written whose count grew."""
+    new = [share for share in counts if share not in variants]
+    seen = counts.keys() - new
+    for share in seen:
+        variants[share].subscribers += counts[share]
+    created = EditionVariant.objects.bulk_create(
+        EditionVariant(
+            edition=edition,
+            article_ids=share.key,
+            mailed=share.mailed,
+            subscribers=counts[share],
+        )
+        for share in new
+    )
+    variants.update(zip(new, created, strict=True))
+    return seen
 
 
 def _refresh_statistics() -> None:
