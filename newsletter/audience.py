@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
+
 from .models import Edition, Subscriber
 
-ROWS_PER_CHUNK = 2000  # of subscribers and their topics
+SUBSCRIBERS_PER_CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,29 +61,26 @@ class EditionTopics:
 def receiving_topics(now: datetime) -> Iterator[list[tuple[int, frozenset[int]]]]:
     """(subscriber id, chosen topic ids) of everyone an edition starting at
     ``now`` goes to, in id order, in chunks: memory stays flat with the list,
-    one query per chunk (a row per subscriber and topic)."""
-    receiving = Subscriber.objects.receiving(now).order_by("pk", "topics__id")
+    one query per chunk (each subscriber's topics read by index)."""
+    chosen = (
+        Subscriber.topics.through.objects.filter(subscriber_id=OuterRef("pk"))
+        .values("subscriber_id")
+        .annotate(ids=StringAgg(Cast("tag_id", CharField()), Value(",")))
+        .values("ids")
+    )
+    receiving = (
+        Subscriber.objects.receiving(now)
+        .annotate(chosen=Subquery(chosen))
+        .order_by("pk")
+        .values_list("pk", "chosen")
+    )
     last = 0
-    while True:
-        rows = list(
-            receiving.filter(pk__gt=last).values_list("pk", "topics__id")[
-                :ROWS_PER_CHUNK
-            ]
-        )
-        full = len(rows) == ROWS_PER_CHUNK
-        if full and rows[0][0] != rows[-1][0]:
-            # The last subscriber's topics may go on past the limit.
-            rows = [row for row in rows if row[0] != rows[-1][0]]
-        elif full:  # one subscriber with that many topics
-            rows = list(receiving.filter(pk=rows[0][0]).values_list("pk", "topics__id"))
-        topics: dict[int, set[int]] = {}
-        for pk, tag_id in rows:
-            topics.setdefault(pk, set())
-            if tag_id is not None:
-                topics[pk].add(tag_id)
-        if topics:
-            yield [(pk, frozenset(tags)) for pk, tags in topics.items()]
-        if not full:
+    while rows := list(receiving.filter(pk__gt=last)[:SUBSCRIBERS_PER_CHUNK]):
+        yield [
+            (pk, frozenset(map(int, ids.split(","))) if ids else frozenset())
+            for pk, ids in rows
+        ]
+        if len(rows) < SUBSCRIBERS_PER_CHUNK:
             return
         last = rows[-1][0]
 
