@@ -49,6 +49,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     readonly_fields = [
         "email",
         "status",
+        "paused_until",
         "signed_up_at",
         "source",
         "consent_version",
@@ -62,7 +63,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         "soft_bounces",
         "editions_received",
     ]
-    fields = readonly_fields
+    # Topics: what the subscriber chose (none: every topic); editors may set
+    # them, e.g. at a reader's request.
+    fields = [*readonly_fields[:3], "topics", *readonly_fields[3:]]
+    filter_horizontal = ["topics"]
     editions_received = staticmethod(wording.editions_received)
 
     class Media:
@@ -102,6 +106,7 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "topic_variants",
         "outcome_counts",
     ]
     readonly_fields = fields[3:]  # all but the first three: the sender writes them
@@ -111,6 +116,7 @@ class EditionAdmin(admin.ModelAdmin):
     complained = staticmethod(wording.complained)
     unsubscribed = staticmethod(wording.unsubscribed)
     delivery_counts = staticmethod(wording.delivery_counts)
+    topic_variants = staticmethod(wording.topic_variants)
     outcome_counts = staticmethod(wording.outcome_counts)
 
     class Media:
