@@ -4,6 +4,7 @@ The desk around it (newsletter/desk/) holds the wording, the edition's own
 pages and the actions; the rules are the services' (editions.py and others).
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -66,8 +67,12 @@ class SubscriberAdmin(admin.ModelAdmin):
     # Topics: what the subscriber chose (none: every topic); editors may set
     # them, e.g. at a reader's request.
     fields = [*readonly_fields[:3], "topics", *readonly_fields[3:]]
-    filter_horizontal = ["topics"]
     editions_received = staticmethod(wording.editions_received)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "topics":  # a few dozen at most: boxes to tick
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     class Media:
         css = {"all": ["css/newsletter-admin.css"]}
