@@ -81,9 +81,11 @@ bench-budgets: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
 
 # One digest to N subscribers over SMTP to a local sink (PostgreSQL: DATABASE_URL).
+# Subscribers spread over TOPIC_SETS distinct topic choices (one variant each).
 SUBSCRIBERS ?= 10000 100000
+TOPIC_SETS ?= 50
 bench-digest: $(STAMP)
-	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n || exit 1; done
+	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n --topic-sets $(TOPIC_SETS) || exit 1; done
 
 # A Mailchimp export of ROWS rows imported as an editor's import runs
 # (PostgreSQL: DATABASE_URL; a scratch database is used). See benchmarks/imports.py.

@@ -15,6 +15,7 @@ are counted from what the sink received.
 """
 
 import argparse
+import itertools
 import multiprocessing
 import os
 import re
@@ -217,19 +218,49 @@ def progress(label: str, done: int, total: int, started: float) -> None:
     )
 
 
-def create_subscribers(count: int) -> None:
+BENCH_TOPICS = 10  # topics t0..t9; the edition has articles in t0..t7 only
+ARTICLES = 8
+
+
+def topic_sets(count: int) -> list[tuple[int, ...]]:
+    """``count`` distinct choices of topics (indexes): the first is none (every
+    topic), then each topic alone, then pairs. Choices of t8 and t9 alone
+    have nothing in the edition: those subscribers get no mail."""
+    singles = [(k,) for k in range(BENCH_TOPICS)]
+    pairs = list(itertools.combinations(range(BENCH_TOPICS), 2))
+    triples = list(itertools.combinations(range(BENCH_TOPICS), 3))
+    choices = [(), *singles, *pairs, *triples]
+    if count > len(choices):
+        sys.exit(f"--topic-sets: at most {len(choices)}")
+    return choices[:count]
+
+
+def create_subscribers(count: int, sets: list[tuple[int, ...]]) -> None:
+    """Subscriber n chooses topic set n % len(sets)."""
+    from taggit.models import Tag
+
     from newsletter.models import Subscriber
 
+    tags = [
+        Tag.objects.create(name=f"bench topic {k}", slug=f"bench-topic-{k}").pk
+        for k in range(BENCH_TOPICS)
+    ]
+    through = Subscriber.topics.through
     started = time.perf_counter()
     for first in range(0, count, INSERT_CHUNK):
         last = min(first + INSERT_CHUNK, count)
-        Subscriber.objects.bulk_create(
+        made = Subscriber.objects.bulk_create(
             Subscriber(
                 email=f"reader{n}@bench.example",
                 status=Subscriber.Status.CONFIRMED,
                 consent_version="bench",
             )
             for n in range(first, last)
+        )
+        through.objects.bulk_create(
+            through(subscriber_id=subscriber.pk, tag_id=tags[k])
+            for n, subscriber in enumerate(made, start=first)
+            for k in sets[n % len(sets)]
         )
         if last == count or (last // INSERT_CHUNK) % 4 == 0:
             progress("subscribers created", last, count, started)
@@ -247,10 +278,12 @@ def create_edition():
         status=Edition.Status.SCHEDULED,
         scheduled_for=timezone.now(),
     )
-    for position, article in enumerate(Article.objects.live()[:5], start=1):
+    live = Article.objects.live().order_by("-published_at", "pk")[:ARTICLES]
+    for position, article in enumerate(live, start=1):
         EditionArticle.objects.create(
             edition=edition, article=article, position=position
         )
+        article.tags.add(f"bench topic {position - 1}")
     return edition
 
 
@@ -309,12 +342,24 @@ def explain_claim(edition) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
-    count = parser.parse_args().subscribers
+    parser.add_argument(
+        "--topic-sets",
+        type=int,
+        default=1,
+        help="distinct topic choices the subscribers are spread over (1: all "
+        "get every topic)",
+    )
+    arguments = parser.parse_args()
+    count = arguments.subscribers
+    sets = topic_sets(max(1, arguments.topic_sets))
 
     configured = os.environ.get("DATABASE_URL", "")
     scratch = scratch_database_url(configured)
     scratch_name = urlsplit(scratch).path.lstrip("/")
-    print(f"Digest benchmark: {count:,} subscribers, database {scratch_name}")
+    print(
+        f"Digest benchmark: {count:,} subscribers over {len(sets)} topic sets, "
+        f"database {scratch_name}"
+    )
     admin_sql(
         configured,
         f'DROP DATABASE IF EXISTS "{scratch_name}"',
@@ -348,16 +393,20 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
+
+    from newsletter.audience import edition_audience_counts
 
     try:
         print("  migrating the scratch database ...", flush=True)
         call_command("migrate", verbosity=0)
         call_command("load_demo", verbosity=0)
-        create_subscribers(count)
+        create_subscribers(count, sets)
+        edition = create_edition()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        edition = create_edition()
-        confirmed = count
+        # Those whose topics have something in the edition (audience.py).
+        confirmed = edition_audience_counts(edition, timezone.now()).recipients
 
         before = settled_stats()
         sender_results, sender_end = spawn.Pipe(duplex=False)
@@ -380,11 +429,20 @@ def main() -> None:
         received, links, sink_cpu = sink_results.recv()
         sink.join()
 
-        from newsletter.models import Subscriber
+        from newsletter.models import Delivery, EditionVariant, Subscriber
 
         tokens = dict(Subscriber.objects.values_list("email", "token"))
+        expected = set(
+            Delivery.objects.filter(edition=edition).values_list(
+                "subscriber__email", flat=True
+            )
+        )
+        variants = EditionVariant.objects.filter(edition=edition)
+        no_mail = sum(v.subscribers for v in variants if not v.mailed)
+        variant_count = sum(1 for v in variants if v.mailed)
         duplicates = sum(n - 1 for n in received.values() if n > 1)
-        missing = len(set(tokens) - set(received))
+        missing = len(expected - set(received))
+        unexpected = len(set(received) - expected)
         wrong_links = sum(1 for to, token in links.items() if tokens.get(to) != token)
         plan = explain_claim(edition)
     finally:
@@ -406,6 +464,9 @@ def main() -> None:
     from django.conf import settings
 
     print(f"subscribers            {count:>12,}")
+    print(f"topic sets             {len(sets):>12}")
+    print(f"variants (renders)     {variant_count:>12}")
+    print(f"no mail (no topic in it){no_mail:>11,}")
     print(f"sender threads         {settings.NEWSLETTER_SENDER_THREADS:>12}")
     print(
         f"machine load (1 min)   {os.getloadavg()[0]:>12.1f}"
@@ -427,9 +488,12 @@ def main() -> None:
     print(f"sender peak RSS        {result['peak_mb']:>12.0f} MB")
     print(f"duplicates             {duplicates:>12,}")
     print(f"missing                {missing:>12,}")
+    print(f"mailed though not due  {unexpected:>12,}")
     print(f"wrong unsubscribe link {wrong_links:>12,}")
     print(
-        f"Summary: {count:,} subscribers, {mails / result['wall']:,.0f} mails/s, "
+        f"Summary: {count:,} subscribers over {len(sets)} topic sets "
+        f"({variant_count} variants, {no_mail:,} without mail), "
+        f"{mails / result['wall']:,.0f} mails/s, "
         f"{commits / mails:.2f} commits and {rows / mails:.1f} rows read per mail, "
         f"peak {result['peak_mb']:.0f} MB, {duplicates} duplicates, {missing} missing."
     )

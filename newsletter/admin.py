@@ -4,6 +4,7 @@ The desk around it (newsletter/desk/) holds the wording, the edition's own
 pages and the actions; the rules are the services' (editions.py and others).
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -57,6 +58,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     readonly_fields = [
         "email",
         "status",
+        "paused_until",
         "signed_up_at",
         "source",
         "consent_version",
@@ -71,8 +73,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         "source_import",
         "editions_received",
     ]
-    fields = readonly_fields
+    # Topics: what the subscriber chose (none: every topic); editors may set
+    # them, e.g. at a reader's request.
+    fields = [*readonly_fields[:3], "topics", *readonly_fields[3:]]
     editions_received = staticmethod(wording.editions_received)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "topics":  # a few dozen at most: boxes to tick
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     class Media:
         css = {"all": ["css/newsletter-admin.css"]}
@@ -111,6 +120,7 @@ class EditionAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "delivery_counts",
+        "topic_variants",
         "outcome_counts",
     ]
     readonly_fields = fields[3:]  # all but the first three: the sender writes them
@@ -120,6 +130,7 @@ class EditionAdmin(admin.ModelAdmin):
     complained = staticmethod(wording.complained)
     unsubscribed = staticmethod(wording.unsubscribed)
     delivery_counts = staticmethod(wording.delivery_counts)
+    topic_variants = staticmethod(wording.topic_variants)
     outcome_counts = staticmethod(wording.outcome_counts)
 
     class Media:

@@ -93,14 +93,39 @@ class SendReport:
             self.retry_ids.discard(delivery_id)
 
 
+class Digests:
+    """The edition's DigestMail per variant (its subscribers' articles),
+    each rendered once per run when first needed, shared by the run's senders.
+    A recipient's variant comes with its claim (Recipient.variant_id)."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self._variants = {v.pk: v for v in edition.variants.filter(mailed=True)}
+        self._mails: dict[int | None, DigestMail] = {}
+        self._lock = threading.Lock()
+
+    def for_recipient(self, recipient: Recipient) -> DigestMail:
+        key = recipient.variant_id
+        mail = self._mails.get(key)
+        if mail is None:
+            with self._lock:  # one render per variant, whichever sender asks
+                mail = self._mails.get(key)
+                if mail is None:
+                    variant = self._variants.get(key)
+                    mail = DigestMail(edition=self.edition, variant=variant)
+                    self._mails[key] = mail
+        return mail
+
+
 # Sending ---------------------------------------------------------------------
 def _send_one(
     batch: Batch,
     recipient: Recipient,
-    digest: DigestMail,
+    digests: Digests,
     transport: BackendTransport,
     report: SendReport,
 ) -> None:
+    digest = digests.for_recipient(recipient)  # rendered before the mark
     if not mark_sending(batch, recipient):
         report.skipped += skip(batch, recipient)  # or no longer ours
         return
@@ -125,7 +150,7 @@ def _send_one(
 
 def _send_batch(
     batch: Batch,
-    digest: DigestMail,
+    digests: Digests,
     transport: BackendTransport,
     should_stop: Callable[[], bool],
     report: SendReport,
@@ -142,7 +167,7 @@ def _send_batch(
                 report.stopped = True
                 break
             renew_claim(batch)
-            _send_one(batch, recipient, digest, transport, report)
+            _send_one(batch, recipient, digests, transport, report)
     except MailServerUnavailable:
         record_sent(batch)
         release(batch)
@@ -155,7 +180,7 @@ def _send_batch(
 
 def _send_claimed_batches(
     edition: Edition,
-    digest: DigestMail,
+    digests: Digests,
     batch_size: int,
     should_stop: Callable[[], bool],
     report: SendReport,
@@ -170,7 +195,7 @@ def _send_claimed_batches(
         batch = claim_batch(edition, worker, batch_size)
         if batch is None:
             break
-        _send_batch(batch, digest, transport, should_stop, report)
+        _send_batch(batch, digests, transport, should_stop, report)
 
 
 def _send_in_threads(count: int, *args, report: SendReport) -> None:
@@ -223,10 +248,11 @@ def edition_send(
 ) -> SendReport:
     """Send a due edition to its recipients; safe to run in several processes.
 
-    Starting fixes the recipients (one Delivery per confirmed subscriber).
-    The digest is rendered once; deliveries are then claimed in batches and
-    sent over one connection per batch (see the module docstring for how
-    each is recorded), by ``threads`` senders at once (default
+    Starting fixes the recipients (one Delivery per subscriber receiving,
+    with the variant of the edition their topics give them: audience.py).
+    The digest is rendered once per variant in a run; deliveries are then
+    claimed in batches and sent over one connection per batch (see the
+    module docstring for how each is recorded), by ``threads`` senders at once (default
     sender_threads(); one on SQLite, which has a single writer).
     Failures known to have happened before hand-over are retried by later
     runs up to NEWSLETTER_MAX_ATTEMPTS times, NEWSLETTER_RETRY_DELAY seconds
@@ -244,8 +270,7 @@ def edition_send(
     if edition.status != Edition.Status.SENDING:
         return report
     expire_interrupted(edition)
-    digest = DigestMail(edition=edition)
-    args = (edition, digest, batch_size, should_stop)
+    args = (edition, Digests(edition), batch_size, should_stop)
     if threads > 1:
         _send_in_threads(threads, *args, report=report)
     else:

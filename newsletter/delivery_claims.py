@@ -123,7 +123,9 @@ def claim_batch(edition: Edition, worker: str, size: int) -> Batch | None:
     rows = (
         Delivery.objects.filter(among(ids), claimed_by=worker, status__in=OPEN)
         .order_by("pk")
-        .values_list("pk", "subscriber__email", "subscriber__token", "attempts")
+        .values_list(
+            "pk", "subscriber__email", "subscriber__token", "attempts", "variant_id"
+        )
     )
     return Batch(
         edition=edition,

@@ -6,7 +6,7 @@ failures of unknown outcome (see delivery.py for why they are not retried),
 which only an editor's deliberate resend reopens.
 """
 
-import itertools
+from collections import Counter
 from datetime import datetime
 
 from django.conf import settings
@@ -14,11 +14,11 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .audience import Share, edition_shares
 from .delivery_claims import among, lease
-from .models import Delivery, Edition, EditionArticle, Subscriber
+from .models import Delivery, Edition, EditionArticle, EditionVariant
 
 Status = Delivery.Status
-RECIPIENTS_PER_INSERT = 2000
 
 
 def start_sending(edition: Edition, now: datetime) -> None:
@@ -33,7 +33,7 @@ def start_sending(edition: Edition, now: datetime) -> None:
         ).update(status=Edition.Status.SENDING, started_at=now)
         if not started:
             return
-        _fix_recipients(edition)
+        _fix_recipients(edition, now)
         _withdraw_from_weekly(edition)
     _refresh_statistics()
 
@@ -59,19 +59,54 @@ def _withdraw_from_weekly(edition: Edition) -> None:
     ).update(status=Edition.Status.DRAFT, scheduled_for=None)
 
 
-def _fix_recipients(edition: Edition) -> None:
-    """One Delivery per confirmed subscriber, inserted in chunks."""
-    confirmed = (
-        Subscriber.objects.confirmed()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=RECIPIENTS_PER_INSERT)
-    )
-    for chunk in itertools.batched(confirmed, RECIPIENTS_PER_INSERT):
+def _fix_recipients(edition: Edition, now: datetime) -> None:
+    """One Delivery per subscriber who gets a mail, inserted in chunks, each
+    pointing at its variant: the articles their topics give them
+    (newsletter/audience.py). The variants record how many subscribers each
+    has, those with nothing in their topics too (no Delivery for them)."""
+    variants: dict[Share, EditionVariant] = {}
+    grown: set[Share] = set()  # counted in more than one chunk
+    for chunk in edition_shares(edition, now):
+        in_chunk = Counter(share for _, share in chunk)
+        grown |= _count_variants(edition, variants, in_chunk)
         Delivery.objects.bulk_create(
-            [Delivery(edition_id=edition.pk, subscriber_id=pk) for pk in chunk],
+            [
+                Delivery(
+                    edition_id=edition.pk,
+                    subscriber_id=subscriber_id,
+                    variant_id=variants[share].pk,
+                )
+                for subscriber_id, share in chunk
+                if share.mailed
+            ],
             ignore_conflicts=True,
         )
+    EditionVariant.objects.bulk_update(
+        [variants[share] for share in grown], ["subscribers"]
+    )
+
+
+def _count_variants(
+    edition: Edition, variants: dict[Share, EditionVariant], counts: Counter
+) -> set[Share]:
+    """Add a chunk's counts to the variants, creating the new ones in one
+    insert (a short list, in one chunk, is written once, never updated);
+    returns the variants already written whose count grew."""
+    new = [share for share in counts if share not in variants]
+    seen = counts.keys() - new
+    for share in seen:
+        variants[share].subscribers += counts[share]
+    created = EditionVariant.objects.bulk_create(
+        EditionVariant(
+            edition=edition,
+            article_ids=share.key,
+            mailed=share.mailed,
+            subscribers=counts[share],
+        )
+        for share in new
+    )
+    variants.update(zip(new, created, strict=True))
+    return seen
 
 
 def _refresh_statistics() -> None:

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
-from .models import Delivery, Edition, Subscriber
+from .audience import edition_audience_counts
+from .models import Delivery, Edition
 
 # "pk:attempts" of one delivery, as the resend confirmation lists it.
 SHOWN_DELIVERY = re.compile(r"([0-9]{1,18}):([0-9]{1,4})")
@@ -66,7 +68,9 @@ def scheduled_besides(edition: Edition) -> list[ScheduledBesides]:
 class SendNowPlan:
     """Who gets an edition sent now, and what it does to the others."""
 
-    recipients: int  # confirmed subscribers at this moment
+    recipients: int  # get a mail if it starts now (audience.py's rule)
+    no_mail: int  # confirmed, not paused, but nothing in their topics
+    variants: int  # distinct sets of articles mailed
     articles: int  # live articles in the edition
     scheduled_for: datetime | None  # the time sending now replaces
     others: list[ScheduledBesides]
@@ -75,8 +79,11 @@ class SendNowPlan:
 def edition_send_now_plan(*, edition: Edition) -> SendNowPlan:
     """What "Send now" would do to ``edition``, as its confirmation says."""
     scheduled = edition.status == Edition.Status.SCHEDULED
+    audience = edition_audience_counts(edition, timezone.now())
     return SendNowPlan(
-        recipients=Subscriber.objects.confirmed().count(),
+        recipients=audience.recipients,
+        no_mail=audience.no_mail,
+        variants=audience.variants,
         articles=edition.live_articles().count(),
         scheduled_for=edition.scheduled_for if scheduled else None,
         others=scheduled_besides(edition),

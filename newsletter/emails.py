@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from reader.site_urls import site_parts, site_url
 
 from . import tokens
-from .models import Edition, Subscriber
+from .models import Edition, EditionVariant, Subscriber
 
 # Rendered once per batch, then replaced by each subscriber's own link.
 UNSUBSCRIBE_PLACEHOLDER = "%%UNSUBSCRIBE_URL%%"
@@ -173,8 +173,15 @@ def confirmation_message(
     )
 
 
-def edition_render(*, edition: Edition) -> tuple[str, str]:
-    """The digest's text and HTML, with UNSUBSCRIBE_PLACEHOLDER for the link."""
+def edition_render(
+    *, edition: Edition, article_ids: list[int] | None = None
+) -> tuple[str, str]:
+    """The digest's text and HTML, with UNSUBSCRIBE_PLACEHOLDER for the link:
+    the edition's live articles, or only those of ``article_ids`` (a
+    variant's share, newsletter/audience.py)."""
+    live = edition.live_articles()
+    if article_ids is not None:
+        live = live.filter(article_id__in=article_ids)
     entries = [
         {
             "title": entry.article.title,
@@ -183,7 +190,7 @@ def edition_render(*, edition: Edition) -> tuple[str, str]:
             "url": site_url(entry.article.get_absolute_url()),
             "author": entry.article.author.name,
         }
-        for entry in edition.live_articles()
+        for entry in live
     ]
     context = mail_context(
         edition=edition,
@@ -218,6 +225,7 @@ class Recipient:
     email: str
     token: str
     attempts: int = 0
+    variant_id: int | None = None  # which articles (EditionVariant); None: all
 
 
 class DigestMail:
@@ -232,9 +240,12 @@ class DigestMail:
     encoded per mail (binascii, in C) with the recipient's link in place.
     """
 
-    def __init__(self, *, edition: Edition):
+    def __init__(self, *, edition: Edition, variant: EditionVariant | None = None):
+        """``variant``: render only its articles (one DigestMail per variant)."""
         self.subject = one_line(edition.subject)
-        self.text, self.html = edition_render(edition=edition)
+        self.text, self.html = edition_render(
+            edition=edition, article_ids=variant.articles if variant else None
+        )
         marker = uuid.uuid4().hex
         self._token_marker = f"token{marker}"
         self._unsubscribe_url = site_url(

@@ -334,6 +334,11 @@ class Delivery(models.Model):
         "than NEWSLETTER_CLAIM_TIMEOUT seconds.",
     )
     claimed_by = models.CharField(max_length=100, blank=True)
+    # Which articles this subscriber gets, fixed when sending starts (None:
+    # the whole edition, as for rows made before topic preferences).
+    variant = models.ForeignKey(
+        "EditionVariant", null=True, blank=True, on_delete=models.CASCADE
+    )
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -412,3 +417,7 @@ class NewsletterSettings(models.Model):
         """The one row, created with the defaults the first time it is read."""
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+# Appended, in a module of its own to keep this one short.
+from .edition_variants import EditionVariant  # noqa: E402, F401

@@ -6,7 +6,7 @@ and nothing here imports models.py back.
 """
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.dispatch import Signal
 from django.utils import timezone
@@ -26,6 +26,14 @@ class SubscriberQuerySet(models.QuerySet):
 
     def confirmed(self):
         return self.filter(status=self.model.Status.CONFIRMED)
+
+    def receiving(self, now):
+        """Who an edition starting to send at ``now`` goes to: confirmed and
+        not paused (``paused_until`` unset or come). Which of its articles
+        each gets is newsletter/audience.py's rule (their topics)."""
+        return self.confirmed().filter(
+            Q(paused_until__isnull=True) | Q(paused_until__lte=now)
+        )
 
     def confirmable_q(self, issued_at) -> Q:
         """Who a confirmation link issued at ``issued_at`` may confirm: a
@@ -109,9 +117,14 @@ class EditionQuerySet(models.QuerySet):
         ).order_by("scheduled_for", "pk")
 
     def with_delivery_counts(self):
+        """Recipients and their mails' statuses; ``no_mail_count``: the
+        subscribers whose topics had nothing in it (no delivery for them)."""
         delivery = self.model._meta.get_field("deliveries").related_model
+        variant = self.model._meta.get_field("variants").related_model
         statuses = delivery.Status
+        no_mail = variant.objects.filter(edition=OuterRef("pk"), mailed=False)
         return self.annotate(
+            no_mail_count=Coalesce(Subquery(no_mail.values("subscribers")[:1]), 0),
             recipient_count=Count("deliveries"),
             sent_count=Count("deliveries", filter=Q(deliveries__status=statuses.SENT)),
             failed_count=Count(

@@ -127,6 +127,8 @@ def send_now(model_admin, request, pk):
         "send_confirm",
         title=f"Send “{edition}” now?",
         recipients=plan.recipients,
+        no_mail=plan.no_mail,
+        variants=plan.variants,
         articles=plan.articles,
         when=when(now),
         scheduled_for=when(plan.scheduled_for) if plan.scheduled_for else "",

@@ -4,6 +4,7 @@ the state line above the form, delivery and outcome counts."""
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -70,6 +71,8 @@ def sent(obj):
         ]
         if count
     ]
+    if obj.no_mail_count:
+        others.append(f"{obj.no_mail_count} no mail (topics)")
     return format_html(
         '{} <span class="quiet">of {}</span>{}{}',
         obj.sent_count,
@@ -132,6 +135,49 @@ def delivery_counts(obj):
         unknown_url(obj),
         reverse("admin:newsletter_edition_resend_unknown", args=[obj.pk]),
     )
+
+
+@admin.display(description="by topics")
+def topic_variants(obj):
+    """Which articles went to how many subscribers (newsletter/audience.py)."""
+    if obj is None or obj.pk is None or obj.is_editable:
+        return (
+            "Subscribers who chose topics get only the articles in them, and no "
+            "mail when none is; “Send now” counts who gets what."
+        )
+    variants = list(obj.variants.order_by("-subscribers", "pk"))
+    mailed = [variant for variant in variants if variant.mailed]
+    titles = dict(obj.edition_articles.values_list("article_id", "article__title"))
+    lines = [
+        (
+            f"{variant.subscribers} subscriber{pluralize(variant.subscribers)}",
+            _articles_in(variant, titles),
+        )
+        for variant in mailed
+    ]
+    return format_html(
+        "{} different selection{} of the articles went out:"
+        '<ul class="edition-variants">{}</ul>{}',
+        len(mailed),
+        pluralize(len(mailed)),
+        format_html_join("", "<li>{}: {}</li>", lines),
+        format_html(
+            "<p><strong>{} subscriber{} got no mail</strong>: nothing in their "
+            "topics.</p>",
+            obj.no_mail_count,
+            pluralize(obj.no_mail_count),
+        )
+        if obj.no_mail_count
+        else "",
+    )
+
+
+def _articles_in(variant, titles: dict[int, str]) -> str:
+    ids = variant.articles
+    if len(ids) == len(titles):
+        return f"every article ({len(ids)})"
+    named = "; ".join(f"“{titles.get(pk, '(removed)')}”" for pk in ids)
+    return f"{len(ids)} of {len(titles)}: {named}"
 
 
 @admin.display(description="after it went out")
