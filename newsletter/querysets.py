@@ -1,8 +1,8 @@
 """How the newsletter's rows are read: the querysets of its models.
 
 They ask their model for its statuses (``self.model.Status``) and reach the
-related models through the model's fields, so models.py imports this module
-and nothing here imports models.py back.
+related models through the model's fields, so the models (models/) import this module
+and nothing here imports them back.
 """
 
 from django.db import models

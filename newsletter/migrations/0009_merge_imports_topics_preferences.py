@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0008_import_subscriber_source"),
+        ("newsletter", "0008_topics_edition_variants"),
         ("newsletter", "0008_prefs_welcome_sent_and_editor_settings"),
     ]
 
