@@ -1,7 +1,7 @@
 """Newsletter editions: the weekly edition, scheduling, editing, test mails."""
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +21,22 @@ def send_time() -> time:
     """The local time of day the weekly edition is made (NEWSLETTER_SEND_TIME)."""
     hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
     return time(hour, minute)
+
+
+def arrival_time() -> time:
+    """About when subscribers get the weekly digest, in local time: the time
+    it is made plus the minutes editors have to review it
+    (NEWSLETTER_REVIEW_MINUTES). The one rule the sign-up page and the
+    welcome mail both state."""
+    made = datetime.combine(date(2000, 1, 3), send_time())
+    return (made + timedelta(minutes=settings.NEWSLETTER_REVIEW_MINUTES)).time()
+
+
+def next_digest_at(now: datetime) -> datetime:
+    """About when the next weekly digest reaches subscribers: the next send
+    moment, plus the minutes editors have to review it."""
+    review = timedelta(minutes=settings.NEWSLETTER_REVIEW_MINUTES)
+    return latest_send_moment(now) + timedelta(days=7) + review
 
 
 def latest_send_moment(now: datetime) -> datetime:

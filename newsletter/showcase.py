@@ -13,7 +13,7 @@ from datetime import time
 
 from django.conf import settings
 
-from .editions import send_time
+from .editions import arrival_time
 from .models import Edition, NewsletterSettings, Subscriber
 
 # Past editions listed below the latest one; the archive has them all.
@@ -62,7 +62,7 @@ class Showcase:
     more_articles: int = 0  # in the latest edition, beyond those shown
     past: list[Edition] = field(default_factory=list)
     readers: int | None = None
-    send_time: time | None = None
+    send_time: time | None = None  # about when the digest arrives
     time_zone: str = ""
 
 
@@ -83,6 +83,6 @@ def showcase() -> Showcase:
         more_articles=max(0, len(entries) - LATEST_ARTICLES),
         past=editions[1:],
         readers=readers_shown(),
-        send_time=send_time(),
+        send_time=arrival_time(),
         time_zone=time_zone_label(),
     )

@@ -2,7 +2,7 @@
 when, the editors' own words (NewsletterSettings, edited in the admin), the
 latest edition and the subscriber's preference page."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,16 +13,9 @@ from django.utils import timezone
 
 from reader.site_urls import site_url
 
-from .editions import latest_send_moment
+from .editions import next_digest_at
 from .emails import mail_context, newsletter_message, one_line
 from .models import Edition, NewsletterSettings, Subscriber
-
-
-def next_digest_at(now: datetime) -> datetime:
-    """About when the next weekly digest reaches subscribers: the next send
-    moment, plus the minutes editors have to review it."""
-    review = timedelta(minutes=settings.NEWSLETTER_REVIEW_MINUTES)
-    return latest_send_moment(now) + timedelta(days=7) + review
 
 
 def welcome_message(

@@ -47,13 +47,16 @@ def page_text(client) -> str:
 # What the digest is and when it comes -------------------------------------------
 @pytest.mark.parametrize(
     ("weekday", "at", "day", "shown"),
-    [(1, "08:00", "Tuesday", "8:00"), (4, "17:30", "Friday", "17:30")],
+    [(1, "08:00", "Tuesday", "9:00"), (4, "17:30", "Friday", "18:30")],
 )
 def test_pitch_says_the_day_and_time_the_digest_comes(
     client, settings, weekday, at, day, shown
 ):
+    """The time it arrives: made at NEWSLETTER_SEND_TIME, sent after the
+    editors' review (the welcome mail says the same)."""
     settings.NEWSLETTER_SEND_WEEKDAY = weekday
     settings.NEWSLETTER_SEND_TIME = at
+    settings.NEWSLETTER_REVIEW_MINUTES = 60
     settings.TIME_ZONE = "Europe/London"
 
     text = page_text(client)
