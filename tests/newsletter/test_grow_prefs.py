@@ -48,10 +48,10 @@ def browser():
 
 
 def csrf_post(browser, page_url, path, data):
-    """Open the page (which sets the CSRF cookie), then post its form."""
+    """Open the page, then post its form as a browser would."""
     page = browser.get(page_url)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    return browser.post(path, {**data, "csrfmiddlewaretoken": token.group(1)})
+    assert page.status_code == 200
+    return browser.post(path, data)
 
 
 def chosen(subscriber):
@@ -149,12 +149,22 @@ def test_the_forms_only_take_posts(client, reader, name):
 @pytest.mark.parametrize(
     "name", ["preferences-topics", "preferences-pause", "preferences-unsubscribe"]
 )
-def test_a_post_without_the_csrf_token_is_refused(browser, reader, name):
-    response = browser.post(url(name, reader), {"weeks": "2", "scope": "all"})
+def test_the_pages_store_nothing_on_the_device_and_the_link_authorises_a_post(
+    browser, reader, name
+):
+    """No CSRF cookie (nothing stored on the subscriber's device): the link's
+    unguessable token authorises the POST, as for one-click unsubscribes; a
+    POST to an unknown link changes nothing."""
+    page = browser.get(url("preferences", reader))
+    assert page.cookies == {} and "Set-Cookie" not in page.headers
 
-    assert response.status_code == 403
+    refused = browser.post(url(name, "x" * 43), {"weeks": "2", "scope": "all"})
+    assert refused.status_code == 404
     reader.refresh_from_db()
     assert reader.status == "confirmed" and reader.paused_until is None
+
+    answered = browser.post(url(name, reader), {"weeks": "2", "scope": "all"})
+    assert answered.status_code == 200 and answered.cookies == {}
 
 
 # Topics ----------------------------------------------------------------------
