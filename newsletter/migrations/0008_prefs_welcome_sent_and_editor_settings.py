@@ -38,7 +38,7 @@ def revoke_settings_from_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletter", "0007_subscriber_topics_pause_and_settings"),
+        ("newsletter", "0008_import_subscriber_source"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

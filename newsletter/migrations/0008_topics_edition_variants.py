@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletter", "0007_subscriber_topics_pause_and_settings"),
+        ("newsletter", "0008_prefs_welcome_sent_and_editor_settings"),
     ]
 
     operations = [

@@ -1,4 +1,6 @@
-"""Joins the import, topics and preference branches, and gives the Editors
+"""After the import, preference and topics migrations (in one line, not
+side by side: SQLite's table rebuilds, when migrating back, only come out
+right along one path), gives the Editors
 group the permissions of EditionVariant (0008_topics added the model without
 granting them; Writers get none)."""
 
@@ -38,8 +40,6 @@ def revoke_variants_from_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletter", "0008_import_subscriber_source"),
-        ("newsletter", "0008_prefs_welcome_sent_and_editor_settings"),
         ("newsletter", "0008_topics_edition_variants"),
     ]
 

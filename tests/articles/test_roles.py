@@ -324,7 +324,12 @@ def test_writer_does_not_see_the_newsletter_or_subscribers(
         opts = model_admin.opts
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         assert writer_client.get(url).status_code == 403
-        assert editor_client.get(url).status_code == 200
+        answer = editor_client.get(url)
+        if opts.model_name == "newslettersettings":
+            # A one-row admin: its list is the row's own page.
+            assert answer.status_code == 302
+            answer = editor_client.get(answer.url)
+        assert answer.status_code == 200
 
 
 def test_writer_index_shows_articles_only(writer_client):
