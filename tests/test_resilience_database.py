@@ -22,6 +22,12 @@ from tests.npm import need
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_sign_up_limit(settings):
+    settings.NEWSLETTER_RATE_LIMIT = "1000/hour"
+
+
 GONE = OperationalError("terminating connection due to administrator command")
 
 

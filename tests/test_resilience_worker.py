@@ -50,6 +50,17 @@ def waiting(task) -> int:
     ).count()
 
 
+@pytest.fixture(autouse=True)
+def _newsletter_settings(settings):
+    settings.TIME_ZONE = "Europe/London"
+    settings.NEWSLETTER_SEND_WEEKDAY = 1  # Tuesday
+    settings.NEWSLETTER_SEND_TIME = "08:00"
+    settings.NEWSLETTER_REVIEW_MINUTES = 30
+    # One sender: threads would not see this test's transaction.
+    settings.NEWSLETTER_SENDER_THREADS = 1
+    settings.NEWSLETTER_RATE_LIMIT = "1000/hour"
+
+
 @pytest.fixture
 def readers():
     return [
@@ -59,9 +70,8 @@ def readers():
 
 
 def test_an_hour_without_the_worker_delays_every_mail_and_loses_none(
-    client, db_tasks, readers, mailoutbox, settings
+    client, db_tasks, readers, mailoutbox
 ):
-    settings.NEWSLETTER_REVIEW_MINUTES = 30
     ArticleFactory(published_at=STOPPED - timedelta(days=1))
     pending = SubscriberFactory(
         status="pending", email="pending@example.com", confirmed_at=None
