@@ -14,6 +14,7 @@ from django.test import Client
 
 from articles.models import Article
 from careerhub.settings.caches import REDIS_OPTIONS
+from httpguard import ratelimit
 from newsletter.models import Subscriber
 from reader import pagecache
 from tests.factories import ArticleFactory, EditorFactory
@@ -171,3 +172,22 @@ def test_editors_log_in_and_work_while_redis_is_down(redis_server):
     )
     assert response.status_code == 302
     assert editor.get("/admin/articles/article/").status_code == 200
+
+
+def test_every_rate_limit_lets_requests_through_while_redis_is_down(rf, redis_server):
+    """Editors' preview budgets and webhook login limits fail open too."""
+    request = rf.get("/")
+    redis_server.stop()
+    assert ratelimit.hit(request, scope="test", rate="1/hour") is None
+    assert ratelimit.hit(request, scope="test", rate="1/hour") is None
+    assert ratelimit.over(request, scope="test", rate="1/hour") is None
+
+
+def test_an_outage_is_logged_once_not_once_per_page(
+    client, redis_server, article, caplog
+):
+    redis_server.stop()
+    for _ in range(10):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    outage = [r for r in caplog.records if r.name == "careerhub.redis_cache"]
+    assert [r.getMessage()[:17] for r in outage] == ["Redis unreachable"]
