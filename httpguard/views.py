@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
 # Errors meaning "the database cannot be reached now", not "this query is bad".
@@ -21,10 +22,17 @@ def server_error(request):
     """
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_UNAVAILABLE):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
-        return response
+        return unavailable(loader.get_template("503.html").render())
     return defaults.server_error(request)
+
+
+def unavailable(content: str) -> HttpResponse:
+    """``content`` as a 503 asking to come back in RETRY_AFTER_SECONDS (the
+    database is unreachable), never stored by any cache."""
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -25,18 +26,24 @@ def subscriber_signup(*, email: str, source: str, consent_version: str) -> Subsc
     whatever the address's state, so the request does the same work for a
     new, a pending and a confirmed address and never waits for a mail
     server. The task decides whether a mail goes out.
+
+    One transaction: the row and its confirmation task (a row in the same
+    database) are kept together or not at all, so a database that goes away
+    midway never leaves a sign-up no mail will follow.
     """
     now = timezone.now()
     fields = {"source": source, "consent_version": consent_version}
-    Subscriber.objects.bulk_create(
-        [Subscriber(email=email, signed_up_at=now, **fields)], ignore_conflicts=True
-    )
-    # Suppressed (bounced for good, or complained) stays so: never mailed again.
-    Subscriber.objects.with_email(email).exclude(
-        status__in=[Subscriber.Status.CONFIRMED, Subscriber.Status.SUPPRESSED]
-    ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
-    subscriber = Subscriber.objects.with_email(email).get()
-    confirmation_wanted.send(sender=Subscriber, subscriber=subscriber, force=False)
+    with transaction.atomic():
+        Subscriber.objects.bulk_create(
+            [Subscriber(email=email, signed_up_at=now, **fields)],
+            ignore_conflicts=True,
+        )
+        # Suppressed (bounced for good, or complained) stays so: never mailed.
+        Subscriber.objects.with_email(email).exclude(
+            status__in=[Subscriber.Status.CONFIRMED, Subscriber.Status.SUPPRESSED]
+        ).update(status=Subscriber.Status.PENDING, signed_up_at=now, **fields)
+        subscriber = Subscriber.objects.with_email(email).get()
+        confirmation_wanted.send(sender=Subscriber, subscriber=subscriber, force=False)
     return subscriber
 
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
 from httpguard import ratelimit
+from httpguard.views import DATABASE_UNAVAILABLE, unavailable
 from reader.views import PublicPageMixin
 
 from . import showcase, subscribers, tokens
@@ -80,12 +82,23 @@ class SignupView(PublicPageMixin, View):
             return self.check_your_inbox(request, form)
         if not form.is_valid():
             return _private(self.page(request, form, status=400))
-        subscribers.subscriber_signup(
-            email=form.cleaned_data["email"],
-            source=form.cleaned_data["source"],
-            consent_version=form.cleaned_data["consent_version"],
-        )
+        try:
+            subscribers.subscriber_signup(
+                email=form.cleaned_data["email"],
+                source=form.cleaned_data["source"],
+                consent_version=form.cleaned_data["consent_version"],
+            )
+        except DATABASE_UNAVAILABLE:
+            # Nothing was kept (one transaction): say so, with the address
+            # typed in a form that sends it again.
+            return self.not_saved(request, form)
         return self.check_your_inbox(request, form)
+
+    def not_saved(self, request, form):
+        """503 with the form filled in, rendered without the database."""
+        context = {"form": form, "request": request}
+        page = loader.get_template("newsletter/signup_unavailable.html")
+        return unavailable(page.render(context))
 
     def check_your_inbox(self, request, form):
         # One page, byte for byte, whatever the address's state: the answer

@@ -42,13 +42,27 @@ def page_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+class Outage:
+    """Whether this process failed to reach the cache since it last read a
+    generation from it. Changes made meanwhile could not bump the generation
+    in the cache (a Redis that was unreachable, not restarted, still holds
+    the pages and the old token), so the first generation read after an
+    outage is replaced by a new one: every page is rendered afresh once."""
+
+    seen = False
+
+
 def guarded(call, *args, **kwargs):
     """``call``'s result, or None if the cache cannot be reached: readers
     then get pages rendered for them rather than errors."""
     try:
         return call(*args, **kwargs)
-    except Exception:  # each backend has its own connection errors
-        logger.exception("Page cache unavailable")
+    except Exception as error:  # each backend has its own connection errors
+        Outage.seen = True
+        # A backend that fails fast while its server is down (the Redis one's
+        # breaker) logged the outage once: one line per page would flood.
+        if not getattr(error, "already_reported", False):
+            logger.exception("Page cache unavailable")
         return None
 
 
@@ -93,7 +107,9 @@ class CacheMarker:
         return page_cache().get(GENERATION_KEY)
 
     def set(self, generation: Generation) -> Generation:
-        page_cache().set(GENERATION_KEY, generation, timeout=None)
+        # In force for this request even if the cache went away since it was
+        # read: pages are then neither served from it nor stored.
+        guarded(page_cache().set, GENERATION_KEY, generation, timeout=None)
         return generation
 
     publish = set  # a committed change: the same record
@@ -195,6 +211,8 @@ def in_force(found: Generation | None, *, serving: bool) -> Generation:
     which needs to know when the next scheduled article goes live."""
     kept = marker()
     now = time.time()
+    if Outage.seen and kept.in_cache:  # read from the cache: it is back
+        Outage.seen, found = False, None
     if found is None:  # first request, or evicted: content may have changed
         found = kept.set(Generation(uuid.uuid4().hex, now, UNKNOWN))
     if serving and found.until == UNKNOWN:

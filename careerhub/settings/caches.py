@@ -26,8 +26,20 @@ def cache_from_url(url: str) -> dict:
         raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported.")
     if scheme in {"locmem", "dummy"}:
         return {"BACKEND": backends[scheme]}
-    location = url if scheme.startswith("redis") else urlsplit(url).netloc
-    return {"BACKEND": backends[scheme], "LOCATION": location}
+    if scheme.startswith("redis"):
+        return {"BACKEND": backends[scheme], "LOCATION": url, "OPTIONS": REDIS_OPTIONS}
+    return {"BACKEND": backends[scheme], "LOCATION": urlsplit(url).netloc}
+
+
+# A Redis that is stopped or unreachable costs a request at most these
+# seconds (it answers a page in well under a millisecond on a LAN), then the
+# cache is left alone for retry_after seconds (careerhub/redis_cache.py):
+# pages are rendered afresh meanwhile, with no error.
+REDIS_OPTIONS = {
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 0.5,
+    "retry_after": 5,
+}
 
 
 CACHES = {"default": cache_from_url(CACHE_URL)}

@@ -24,4 +24,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer (down, or cut off) costs a request
+    # at most this many seconds before it gets the 503 page, not the
+    # system's TCP timeout of minutes. A persistent connection (CONN_MAX_AGE)
+    # that a restart broke is dropped and opened anew (CONN_HEALTH_CHECKS).
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
