@@ -8,6 +8,7 @@ from django.urls import path
 
 from . import editor_views
 from .preview import ArticlePreviewView
+from .preview_frame import preview_frame_view
 from .publish_pages import publish_page
 from .writing_aids import markdown_help_page, topic_suggestions_page
 
@@ -31,6 +32,16 @@ def article_admin_urls(model_admin) -> list:
         page("topics/", topic_suggestions_page, "topics"),
         page("markdown-help/", markdown_help_page, "markdown_help"),
         page("live-preview/", editor_views.preview, "live_preview"),
+        path(
+            "live-preview/page/",
+            model_admin.admin_site.admin_view(preview_frame_view(model_admin)),
+            name="articles_article_preview_frame",
+        ),
+        path(
+            "<path:object_id>/live-preview/page/",
+            model_admin.admin_site.admin_view(preview_frame_view(model_admin)),
+            name="articles_article_preview_frame",
+        ),
         page("<path:object_id>/autosave/", editor_views.autosave, "autosave"),
         page("<path:object_id>/versions/", editor_views.versions_page, "versions"),
         page(

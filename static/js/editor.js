@@ -74,8 +74,12 @@
       if (number !== previewRequest) {
         return; // An older answer arriving late: a newer one is on its way.
       }
-      // Sanitised HTML from the server, the same the article page shows.
-      output.innerHTML = answer.html;
+      // Sanitised HTML from the server, the same the article page shows:
+      // written into the page's frame (desk-preview-frame.js), else here.
+      pane.dispatchEvent(new CustomEvent("desk:preview", { detail: answer }));
+      if (output) {
+        output.innerHTML = answer.html;
+      }
       counts.textContent = answer.words
         ? `${plural(answer.words, "word", "words")} · ` +
           `${plural(answer.minutes, "minute", "minutes")} to read`

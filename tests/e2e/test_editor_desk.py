@@ -44,7 +44,7 @@ def test_preview_follows_the_text_as_the_editor_types(page, step, draft):
     with step("open the draft"):
         log_in_to_admin(page, "edna")
         page.goto(change_url(draft))
-        preview = page.locator("#desk-preview-body")
+        preview = page.frame_locator("#desk-preview-frame").locator(".prose")
         expect(preview.get_by_role("heading", name="Before the call")).to_be_visible()
         expect(page.locator("#desk-counts")).to_have_text("9 words · 1 minute to read")
 

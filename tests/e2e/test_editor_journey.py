@@ -83,7 +83,7 @@ def test_editor_journey(page, step, demo_site, roles, cover, new_context, page_w
         page.locator("#id_title").press_sequentially(TITLE)
         expect(page.locator("#id_slug")).to_have_value(SLUG)
         page.locator("#id_body").press_sequentially(FIRST_BODY, delay=5)
-        preview = page.locator("#desk-preview-body")
+        preview = page.frame_locator("#desk-preview-frame").locator(".prose")
         expect(preview.get_by_role("heading", name="Prepare")).to_be_visible()
         # The "Read more" line, as readers get it: the cited article's title.
         expect(preview.get_by_role("link", name=cited.title)).to_be_visible()
