@@ -16,6 +16,7 @@ from articles.models import (
     topics_in_use,
 )
 from articles.ordering import PositionPaginator
+from articles.related import related_rank_missing
 
 from . import fragments
 from .cache_headers import cache_publicly
@@ -165,7 +166,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Worked out only when the fragments showing them are rendered.
-        related = SimpleLazyObject(lambda: Article.objects.related_to(article))
+        related = SimpleLazyObject(lambda: self.related_list(article))
         return super().get_context_data(
             body=partial(
                 read_more.body_for_page,
@@ -184,3 +185,9 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
             ),
             **kwargs,
         )
+
+    @staticmethod
+    def related_list(article):
+        if article.related_ids is None and article.pk is not None:
+            related_rank_missing(article_id=article.pk)  # ranked by the worker
+        return Article.objects.related_to(article)
