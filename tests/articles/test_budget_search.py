@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from articles import search as search_module
-from articles.search import estimate
+from articles.search_pages import estimate
 from tests.factories import NOW, ArticleFactory
 
 pytestmark = pytest.mark.django_db
