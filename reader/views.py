@@ -15,7 +15,7 @@ from articles.models import (
     live_topics,
     topics_in_use,
 )
-from articles.ordering import PositionPaginator
+from articles.ordering import PositionPaginator, TopicPaginator
 from articles.related import related_rank_missing
 
 from . import fragments
@@ -101,12 +101,12 @@ class TopicView(LiveArticlesMixin, ListView):
             live_topics().select_related("topic_description"),
             slug=self.kwargs["slug"],
         )
-        return super().get_queryset().with_topic(self.topic)
+        # The topic's pages are ranges of places in it (``TopicPosition``):
+        # page 600 costs what page 1 costs.
+        return super().get_queryset()
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count = self.topic.article_count  # kept as data: no count
-        return paginator
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return TopicPaginator(queryset, per_page, topic=self.topic, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
