@@ -8,7 +8,7 @@ only the best candidates of a common word, the count is an ``estimate``
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 
-from .search import CANDIDATES
+from . import search
 
 
 class ResultPages(Paginator):
@@ -48,8 +48,8 @@ class ResultPages(Paginator):
         # ``count`` is a cached property: set here, it is never queried.
         if ranked:
             self.count = ranked[0][1]
-            if sampled and self.count >= CANDIDATES:
-                self.estimate = estimate(CANDIDATES, *ranked[0][2:])
+            if sampled and self.count >= search.CANDIDATES:
+                self.estimate = estimate(search.CANDIDATES, *ranked[0][2:])
         elif number == 1 and self.allow_empty_first_page:
             self.count = 0
         else:
