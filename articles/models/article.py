@@ -171,6 +171,12 @@ class Article(ArticleDisplay):
                 include=["status", "rank_vector"],
                 name="article_budget_recent_idx",
             ),
+            # An author's page: its newest first, and its count, in here alone.
+            models.Index(
+                fields=["author", "-published_at", "-id"],
+                include=["status"],
+                name="article_budget_author_idx",
+            ),
         ]
         # Editors hold it; writers, without it, may only change their own drafts.
         permissions = [("publish_article", "Can publish articles")]
