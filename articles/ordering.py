@@ -5,7 +5,8 @@ none). Scheduled articles are all newer than every live one, so the live
 articles are exactly positions 1..N, N being the position of the newest live
 one: page k of the newest-first list is a range of positions, found through
 an index, with no count of all live articles and no OFFSET past the pages
-before it. ``?page=N`` links work as before.
+before it. ``?page=N`` links work as before. A topic's pages do the same with
+each article's place in the topic (``TopicPosition``, ``TopicPaginator``).
 """
 
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
-from .models import Article
+from .models import Article, TopicPosition
 
 _RENUMBER = {
     # Rows numbered by ``{numbered}`` (id, n), moved after ``base``; only
@@ -90,4 +91,25 @@ class PositionPaginator(Paginator):
         rows = self.object_list.filter(
             list_position__gt=top - self.per_page, list_position__lte=top
         )
+        return self._get_page(rows, number, self)
+
+
+class TopicPaginator(Paginator):
+    """Pages of a topic's live articles (``object_list``, newest first) by
+    their place in the topic: its live articles are places 1..N, N being
+    ``topic.article_count`` (kept as data, see ``live_topics``), since its
+    scheduled ones come after them."""
+
+    def __init__(self, object_list, per_page, *, topic, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.topic = topic
+        self.count = topic.article_count  # a cached property: never queried
+
+    def page(self, number):
+        number = self.validate_number(number)
+        top = self.count - (number - 1) * self.per_page
+        places = TopicPosition.objects.filter(
+            tag=self.topic, position__gt=top - self.per_page, position__lte=top
+        )
+        rows = self.object_list.filter(pk__in=places.values("article_id"))
         return self._get_page(rows, number, self)

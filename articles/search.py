@@ -8,8 +8,11 @@ ranking on the full one would read every match's body-sized vector. SQLite has n
 full-text search here: every word must appear in the title, excerpt or body,
 title matches rank first, and a light suffix strip stands in for stemming.
 
-Both return the same annotated queryset shape. ``ResultPages`` reads it a page
-at a time: one query ranks and counts the matches and returns the page's ids, a
+Both return the same annotated queryset shape; on PostgreSQL a word most
+articles contain ranks only its best candidates (``_full_text``), and its count
+is then an estimate (``search_pages.ResultPages``: "about N results"), so every
+search stays cheap at 100,000 articles. ``ResultPages`` reads it a page at a
+time: one query ranks and counts the matches and returns the page's ids, a
 second loads those rows with what their snippets need (``with_snippets``), and
 ``add_highlights`` then gives each result a snippet of its summary and body
 around the matches, with the matches marked, as safe HTML (PostgreSQL's
@@ -19,6 +22,7 @@ ts_headline picks the fragments; elsewhere the first match in the text does).
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -26,14 +30,14 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import (
     Case,
-    Count,
     F,
     IntegerField,
+    Min,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
@@ -45,6 +49,13 @@ from django.utils.safestring import SafeString, mark_safe
 from .rendering import cut_excerpt, markdown_plain, smart_quotes
 
 SEARCH_CONFIG = "english"
+# PostgreSQL ranks at most these matches (see ``_full_text``): 41 pages of
+# the newest, and the newest matching in their title or excerpt among the
+# newest ``TITLE_WINDOW`` articles.
+CANDIDATES = 500
+TITLE_CANDIDATES = 50
+TITLE_WINDOW = 10_000
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 MAX_QUERY_LENGTH = 200
 # About two lines of a result: the snippet's length around the match.
 SNIPPET_CHARS = 180
@@ -149,62 +160,6 @@ def with_snippets(queryset, text: str):
     )
 
 
-class ResultPages(Paginator):
-    """Search results a page at a time, counted in the query that ranks them.
-
-    The page's query ranks every match anyway, so it also counts them
-    (``COUNT(*) OVER ()``) and returns only the page's ids; a separate count
-    would read every match a second time (a third of the page's SQL with 2,000
-    matches). ``load(ids)`` then fetches the page's rows, in any order.
-
-    A page past the last has no rows to count with: it is an ``EmptyPage``, as
-    Django's own paginator would say.
-    """
-
-    # Offsets beyond this cannot hold results and would overflow the database.
-    MAX_OFFSET = 2**31 - 1
-
-    def __init__(self, matches, per_page, *, load, **kwargs):
-        super().__init__(matches, per_page, **kwargs)
-        if self.orphans:
-            raise ValueError("ResultPages does not merge orphans into the last page.")
-        self.load = load
-
-    def page(self, number):
-        number = self._page_number(number)
-        bottom = (number - 1) * self.per_page
-        ranked = list(
-            self.object_list.annotate(total=Window(Count("pk"))).values_list(
-                "pk", "total"
-            )[bottom : bottom + self.per_page]
-        )
-        # ``count`` is a cached property: set here, it is never queried.
-        if ranked:
-            self.count = ranked[0][1]
-        elif number == 1 and self.allow_empty_first_page:
-            self.count = 0
-        else:
-            raise EmptyPage(self.error_messages["no_results"])
-        by_id = {row.pk: row for row in self.load([pk for pk, _ in ranked])}
-        rows = [by_id[pk] for pk, _ in ranked if pk in by_id]
-        return self._get_page(rows, number, self)
-
-    def _page_number(self, number) -> int:
-        """``number`` as a page number, as ``validate_number`` would read it
-        (that one counts every match first, to check the upper bound)."""
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        if (number - 1) * self.per_page > self.MAX_OFFSET:
-            raise EmptyPage(self.error_messages["no_results"])
-        return number
-
-
 def _summary():
     return Coalesce(
         NullIf("excerpt", Value("")), "auto_excerpt", output_field=TextField()
@@ -217,10 +172,53 @@ def _snippet_source():
 
 
 def _full_text(queryset, text: str):
+    """Matches ranked among the best candidates a cheap bound finds.
+
+    Ranking every match of a word most articles contain read 100,000 rows
+    (0.4 s). Only those that can rank are ranked: the newest ``CANDIDATES``
+    matches (walked newest first through an index) and the newest
+    ``TITLE_CANDIDATES`` matching in the title or excerpt (the only ones
+    ranked above a match in the body alone, which rank by date). A word with
+    fewer matches than that is ranked whole, and counted exactly.
+    """
     query = _reader_query(text)
+    newest_first = ("-published_at", "-pk")
+    newest = (
+        queryset.filter(search_vector=query).order_by(*newest_first).values("pk")
+    )[:CANDIDATES]
+    # Walked in an index alone (``article_budget_recent_idx``), over the
+    # newest ``TITLE_WINDOW`` articles at most (a word in no title would
+    # otherwise walk them all); whether the whole query matches (a "-word" in
+    # the body) is checked on these few.
+    window_start = queryset.order_by(*newest_first).values("published_at")[
+        TITLE_WINDOW - 1 : TITLE_WINDOW
+    ]
+    titled = (
+        queryset.filter(
+            rank_vector=query,
+            published_at__gte=Coalesce(Subquery(window_start), Value(EARLIEST)),
+        )
+        .order_by(*newest_first)
+        .values("pk")
+    )[:TITLE_CANDIDATES]
+    titled = queryset.filter(pk__in=titled, search_vector=query).values("pk")
     return (
-        queryset.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("rank_vector"), query))
+        # A union, not OR: the candidates are then read by primary key.
+        queryset.filter(pk__in=newest.union(titled))
+        .annotate(
+            rank=SearchRank(F("rank_vector"), query),
+            # For ``ResultPages.estimate``: how far back the newest reached
+            # (title matches older than that left out, unless all are).
+            sample_oldest=Coalesce(
+                Window(Min("list_position", filter=~Q(rank_vector=query))),
+                Window(Min("list_position")),
+            ),
+            live_newest=Subquery(
+                queryset.model.objects.live()
+                .order_by("-published_at", "-pk")
+                .values("list_position")[:1]
+            ),
+        )
         .order_by("-rank", "-published_at", "-pk")
     )
 

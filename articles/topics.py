@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 from taggit.models import Tag
 
-from .models import Article, TopicCount
+from .models import Article, TopicCount, TopicPosition
 
 # Topic colours: the tones static/css/site.css draws (.tone-0 to .tone-5).
 TOPIC_TONES = 6
@@ -32,6 +32,41 @@ def topic_counts_refresh(*, tag_ids: Iterable[int]) -> None:
     )
     for tag in counts:
         TopicCount.objects.update_or_create(tag=tag, defaults={"published": tag.n})
+    topic_positions_refresh(tag_ids=[tag.pk for tag in counts])
+
+
+def topic_positions_refresh(*, tag_ids: Iterable[int]) -> None:
+    """Number the published articles (scheduled ones included) of these
+    topics 1, 2, 3 ... oldest first (``TopicPosition``); only places that
+    change are written (publishing the newest adds one row). Idempotent:
+    called wherever topic counts change, which covers every change of a
+    topic's published articles, their dates included."""
+    published = Article.objects.published_or_scheduled().order_by("published_at", "pk")
+    for tag_id in tag_ids:
+        ids = published.with_topic(Tag(pk=tag_id)).values_list("pk", flat=True)
+        wanted = {pk: n for n, pk in enumerate(ids, start=1)}
+        stored = TopicPosition.objects.filter(tag_id=tag_id)
+        have = dict(stored.values_list("article_id", "position"))
+        stored.exclude(article_id__in=wanted).delete()
+        moved = [pk for pk, n in wanted.items() if pk in have and have[pk] != n]
+        TopicPosition.objects.bulk_update(
+            [
+                TopicPosition(pk=row_pk, position=wanted[article_id])
+                for row_pk, article_id in stored.filter(
+                    article_id__in=moved
+                ).values_list("pk", "article_id")
+            ],
+            ["position"],
+            batch_size=1000,
+        )
+        TopicPosition.objects.bulk_create(
+            [
+                TopicPosition(tag_id=tag_id, article_id=pk, position=n)
+                for pk, n in wanted.items()
+                if pk not in have
+            ],
+            batch_size=5000,
+        )
 
 
 def existing_names(names: list[str]) -> dict[str, str]:

@@ -84,7 +84,7 @@ class Progress:
 
 def wipe() -> None:
     """Empty every content table at once (no per-row signals), children first."""
-    from articles.models import SlugRedirect, TopicCount
+    from articles.models import SlugRedirect, TopicCount, TopicPosition
     from newsletter.models import Delivery, Edition, EditionArticle
 
     models = [
@@ -95,6 +95,7 @@ def wipe() -> None:
         Article.related.through,
         Article.reads_more.through,
         TaggedItem,
+        TopicPosition,
         TopicCount,
         Article,
         Author,
@@ -178,7 +179,7 @@ def build(
         ids += created
         progress.update(len(ids))
 
-    out("  list positions and topic counts")
+    out("  list positions, topic counts and places in topics")
     positions_refresh()
     topic_counts_refresh(tag_ids=[tag.pk for tag in topics])
     if connection.vendor == "postgresql":

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, Author
-from articles.search import ResultPages
+from articles.search_pages import ResultPages
 from benchmarks.corpus import VOCABULARY
 from reader.search_views import result_cards
 from reader.views import ARTICLES_PER_PAGE

@@ -7,10 +7,10 @@ from articles.models import Article, topics_in_use
 from articles.search import (
     MAX_QUERY_LENGTH,
     Query,
-    ResultPages,
     add_highlights,
     with_snippets,
 )
+from articles.search_pages import ResultPages
 
 from .views import ARTICLES_PER_PAGE, PublicPageMixin
 

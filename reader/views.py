@@ -15,7 +15,8 @@ from articles.models import (
     live_topics,
     topics_in_use,
 )
-from articles.ordering import PositionPaginator
+from articles.ordering import PositionPaginator, TopicPaginator
+from articles.related import related_rank_missing
 
 from . import fragments
 from .cache_headers import cache_publicly
@@ -100,12 +101,12 @@ class TopicView(LiveArticlesMixin, ListView):
             live_topics().select_related("topic_description"),
             slug=self.kwargs["slug"],
         )
-        return super().get_queryset().with_topic(self.topic)
+        # The topic's pages are ranges of places in it (``TopicPosition``):
+        # page 600 costs what page 1 costs.
+        return super().get_queryset()
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count = self.topic.article_count  # kept as data: no count
-        return paginator
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return TopicPaginator(queryset, per_page, topic=self.topic, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -165,7 +166,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Worked out only when the fragments showing them are rendered.
-        related = SimpleLazyObject(lambda: Article.objects.related_to(article))
+        related = SimpleLazyObject(lambda: self.related_list(article))
         return super().get_context_data(
             body=partial(
                 read_more.body_for_page,
@@ -184,3 +185,9 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
             ),
             **kwargs,
         )
+
+    @staticmethod
+    def related_list(article):
+        if article.related_ids is None and article.pk is not None:
+            related_rank_missing(article_id=article.pk)  # ranked by the worker
+        return Article.objects.related_to(article)

@@ -12,7 +12,14 @@ from .dates import date_modified, latest_change
 from .display import ArticleDisplay
 from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
 from .states import State, Status, publication_state
-from .topics import Topic, TopicCount, TopicDescription, live_topics, topics_in_use
+from .topics import (
+    Topic,
+    TopicCount,
+    TopicDescription,
+    TopicPosition,
+    live_topics,
+    topics_in_use,
+)
 
 __all__ = [
     "KEPT_ON_WRITE",
@@ -29,6 +36,7 @@ __all__ = [
     "Topic",
     "TopicCount",
     "TopicDescription",
+    "TopicPosition",
     "date_modified",
     "latest_change",
     "live_topics",

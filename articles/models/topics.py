@@ -83,3 +83,28 @@ class TopicCount(models.Model):
 
     def __str__(self):
         return f"{self.tag}: {self.published}"
+
+
+class TopicPosition(models.Model):
+    """An article's place in a topic: 1, 2, 3 ... oldest first among the
+    topic's published articles (scheduled ones last, as they are newest).
+
+    Kept on write (``articles.topics.topic_positions_refresh``) like the
+    article list's ``list_position``, so a topic page is a range of places
+    read through an index, however deep: no OFFSET past the pages before.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "article"], name="topic_position_unique_article"
+            )
+        ]
+        indexes = [models.Index(fields=["tag", "position"], name="topic_position_idx")]
+
+    def __str__(self):
+        return f"{self.tag_id}: {self.position}"

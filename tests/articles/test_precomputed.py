@@ -140,7 +140,8 @@ def test_related_list_keeps_only_live_articles_at_view_time(client, now):
         assert list(Article.objects.related_to(article)) == [scheduled]
 
 
-def test_article_never_ranked_is_ranked_on_view(now):
+def test_article_never_ranked_shows_its_topic_then_the_newest(now):
+    # Not ranked on view (issue 25): the main topic's newest, then the newest.
     article = ArticleFactory(topics=["cv"])
     sharing = ArticleFactory(topics=["cv"])
     other = ArticleFactory()
