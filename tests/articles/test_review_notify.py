@@ -59,6 +59,7 @@ def test_submitting_mails_every_editor_with_an_address_a_link_to_the_article(
     assert mail.subject == "Ready for review: “Ask for the salary range”"
     assert f"{SITE}/admin/articles/article/{draft.pk}/change/" in mail.body
     assert "wanda has submitted a draft for review" in mail.body
+    assert "Ask for the salary range" in mail.body
     assert mail.reply_to == ["wanda@example.com"]
     headers = raw(mail)
     assert headers["Auto-Submitted"] == "auto-generated"
