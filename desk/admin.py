@@ -57,7 +57,10 @@ class AuthorAdmin(admin.ModelAdmin):
             {
                 "fields": ["user"],
                 "description": "Link the author to their admin login so that, "
-                "as a writer, they can add articles and edit their own drafts.",
+                "as a writer, they can add articles and edit their own drafts, "
+                "and as an editor, new articles are credited to them. Review "
+                "mails go to the login's email address: a login without one "
+                "is not told by mail.",
             },
         ),
     ]
