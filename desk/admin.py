@@ -24,6 +24,7 @@ from articles.models import Article, Author, Topic, TopicDescription
 
 from . import article_display as display
 from . import article_layout, bulk_actions, publishing
+from . import task_results as task_results  # the task results page's wording
 from .admin_desk import ArticleDeskMixin
 from .admin_filters import (
     ReviewFreshnessFilter,
