@@ -6,6 +6,8 @@ counts and columns; the desk only words them, since the queue must not import
 the desk."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from taskqueue.admin import TaskQueueAdmin
@@ -30,22 +32,53 @@ def moment_display(name: str, description: str):
     return display
 
 
+def breakable(name: str):
+    """A snake_case name that may wrap after its underscores, not mid-word."""
+    return format_html_join(
+        mark_safe("_<wbr>"), "{}", ((part,) for part in name.split("_"))
+    )
+
+
+class TaskFilter(admin.SimpleListFilter):
+    """By task, named as the list names them (not by their long module paths)."""
+
+    title = "task"
+    parameter_name = "task_path"
+
+    def lookups(self, request, model_admin):
+        paths = (
+            DBTaskResult.objects.order_by("task_path")
+            .values_list("task_path", flat=True)
+            .distinct()
+        )
+        return [(path, breakable(path.rpartition(".")[2])) for path in paths]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(task_path=self.value())
+        return queryset
+
+
 @admin.register(DBTaskResult)
 class TaskResultsAdmin(TaskQueueAdmin):
     list_display = [
-        "task_name",
+        "task",
         "state",
         "attempts",
-        "enqueued_at_when",
         "run_after_when",
         "finished_at_when",
         "error",
     ]
+    list_filter = ["status", TaskFilter]
 
     enqueued_at_when = moment_display("enqueued_at", "enqueued")
     started_at_when = moment_display("started_at", "started")
     finished_at_when = moment_display("finished_at", "finished")
     run_after_when = moment_display("run_after", "run after")
+
+    @admin.display(description="task", ordering="task_path")
+    def task(self, obj):
+        return breakable(obj.task_name)
 
     class Media:
         css = {"all": ["css/admin-tasks.css"]}

@@ -43,6 +43,18 @@
     }
     summary.addEventListener("click", goTo);
     summary.focus();
+    // Django's change_form.js (loaded async) focuses an add form's first
+    // field once it runs: take the focus back then, unless the editor has
+    // already moved it.
+    let moved = false;
+    for (const type of ["pointerdown", "keydown"]) {
+      document.addEventListener(type, () => { moved = true; }, { once: true, capture: true });
+    }
+    window.addEventListener("load", () => {
+      if (!moved && !summary.contains(document.activeElement)) {
+        summary.focus();
+      }
+    });
   }
 
   if (document.readyState === "loading") {
