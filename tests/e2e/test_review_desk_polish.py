@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     log_in_to_admin,
     slugify,
 )
+from tests.e2e.test_review_notify import fragment, nu_check
 from tests.factories import AuthorFactory, EditorFactory
 from tests.taskqueue.tasks import always_fails, records_a_run
 
@@ -69,12 +70,19 @@ def test_the_task_results_page_fits_and_reads_like_the_admin(
         )
         results = page.locator("#changelist .results")
         assert results.evaluate("box => box.scrollWidth <= box.clientWidth")
+        # Django's list filter is a <search> element, which the checker's
+        # version does not know yet; nothing else may fail.
+        nu_check(
+            page.request.get(page.url).text(),
+            shots,
+            known=("Element “search” not allowed",),
+        )
     violations = axe_violations(page, axe_js)
     assert violations == [], describe_violations(violations)
 
 
 def test_a_failed_save_opens_on_a_summary_whose_links_reach_the_fields(
-    page, step, editor, new_context, axe_js
+    page, step, editor, new_context, axe_js, tmp_path
 ):
     AuthorFactory(name="Ada Byline")
 
@@ -106,6 +114,7 @@ def test_a_failed_save_opens_on_a_summary_whose_links_reach_the_fields(
     log_in_to_admin(scan, "edna")
     scan.goto(reverse("admin:articles_article_add"))
     scan.get_by_role("button", name="Save", exact=True).click()
+    nu_check(fragment(scan, "#error-summary"), tmp_path)
     violations = axe_violations(scan, axe_js)
     assert violations == [], describe_violations(violations)
 

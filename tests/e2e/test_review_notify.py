@@ -4,6 +4,9 @@ the editor publishes; every mail arrives once (the locmem outbox: the live
 server runs in this process, tasks run at once). The pages on the way pass
 axe with no violation, at 390 and 1280 px."""
 
+import shutil
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +23,8 @@ from tests.e2e.helpers import (
     log_in_to_admin,
 )
 from tests.factories import DraftArticleFactory, EditorFactory, WriterFactory
+from tests.newsletter.test_mail_quality import vnu_jar
+from tests.npm import need
 
 NOTE = "Add a source for the salary figures in the second section."
 
@@ -49,15 +54,50 @@ def path_of(mail) -> str:
     return urlsplit(link).path
 
 
-def scan(new_context, axe_js, url: str, username: str, shots) -> None:
+def nu_check(html: str, folder: Path, *, known: tuple[str, ...] = ()) -> None:
+    """The Nu Html Checker finds no error in ``html`` but the ``known`` ones
+    (errors in Django's own admin markup, named where they are allowed)."""
+    if shutil.which("java") is None:
+        need("java", "apt-get install default-jre-headless")
+    path = folder / "page.html"
+    path.write_text(html, encoding="utf-8")
+    result = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--errors-only", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    errors = [
+        line
+        for line in result.stderr.splitlines()
+        if "error:" in line and not any(text in line for text in known)
+    ]
+    assert errors == [], result.stderr
+
+
+def fragment(page, selector: str) -> str:
+    """A part of a page as a document of its own, for the Nu checker (the
+    article form as a whole has Nu errors of its own, outside this markup)."""
+    html = page.locator(selector).evaluate("element => element.outerHTML")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><title>Part</title></head>'
+        f"<body><form>{html}</form></body></html>"
+    )
+
+
+def scan(new_context, axe_js, url: str, username: str, shots, *, nu=True) -> None:
     """axe at 1280 px and 390 px, with a screenshot of each (bypass_csp: axe
-    is injected inline)."""
+    is injected inline), and the Nu checker once (``nu``: the article form
+    as a whole has Nu errors of its own, outside this flow's markup)."""
     for name, size in (("1280", DESKTOP), ("390", PHONE)):
         context = new_context(bypass_csp=True, viewport=size)
         page = context.new_page()
         log_in_to_admin(page, username)
         page.goto(url)
         page.screenshot(path=shots / f"{name}px.png", full_page=True)
+        if nu and size == DESKTOP:
+            nu_check(page.request.get(page.url).text(), shots)  # as served
         violations = axe_violations(page, axe_js)
         assert violations == [], describe_violations(violations)
         context.close()
@@ -153,7 +193,7 @@ def test_writer_submits_editor_sends_back_writer_resubmits_editor_publishes(
     ):
         folder = shots / name
         folder.mkdir(parents=True, exist_ok=True)
-        scan(new_context, axe_js, url, username, folder)
+        scan(new_context, axe_js, url, username, folder, nu=name == "send-back")
     editor_page.goto(reverse("admin:articles_article_send_back", args=[waiting.pk]))
     editor_page.get_by_label("Your note to the writer").fill("Shorter, please.")
     editor_page.get_by_role("button", name="Send back with this note").click()
@@ -165,4 +205,7 @@ def test_writer_submits_editor_sends_back_writer_resubmits_editor_publishes(
         reverse("admin:articles_article_change", args=[waiting.pk]),
         "wanda",
         folder,
+        nu=False,
     )
+    page.goto(reverse("admin:articles_article_change", args=[waiting.pk]))
+    nu_check(fragment(page, ".publishing-bar"), folder)
