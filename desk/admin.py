@@ -24,6 +24,7 @@ from articles.models import Article, Author, Topic, TopicDescription
 
 from . import article_display as display
 from . import article_layout, bulk_actions, publishing
+from . import task_results as task_results  # the task results page's wording
 from .admin_desk import ArticleDeskMixin
 from .admin_filters import (
     ReviewFreshnessFilter,
@@ -57,7 +58,10 @@ class AuthorAdmin(admin.ModelAdmin):
             {
                 "fields": ["user"],
                 "description": "Link the author to their admin login so that, "
-                "as a writer, they can add articles and edit their own drafts.",
+                "as a writer, they can add articles and edit their own drafts, "
+                "and as an editor, new articles are credited to them. Review "
+                "mails go to the login's email address: a login without one "
+                "is not told by mail.",
             },
         ),
     ]

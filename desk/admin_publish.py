@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from articles import roles
 
-from . import publishing
+from . import publishing, reviews
 
 TZ_FIELD = "_editor_tz"
 
@@ -33,6 +33,7 @@ class PublishingAdminMixin:
             may_submit=self.may_request_review(request, article),
             tz_field=TZ_FIELD,
         )
+        context["review"] = reviews.review_bar(article, viewer=request.user)
         return super().render_change_form(request, context, add, change, **kw)
 
     def may_request_review(self, request, article) -> bool:
@@ -74,12 +75,12 @@ class PublishingAdminMixin:
     def _after_save(self, request, article, response):
         if publishing.SUBMIT_REVIEW_BUTTON not in request.POST:
             return response
-        publishing.article_request_review(article=article)
+        step = reviews.review_submit(article=article, user=request.user)
         self.message_user(
             request,
             f"“{article}” was submitted for review: editors see it under "
-            "“Waiting for review”. You can still change it until it is "
-            "published.",
+            f"“Waiting for review”. {reviews.submit_told(step)}You can still "
+            "change it until it is published.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(

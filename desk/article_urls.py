@@ -1,6 +1,7 @@
 """The article admin's own pages, beside Django's: preview, topic
-suggestions, Markdown help, live preview, autosave, versions, restore and the
-publishing confirmation (ArticleAdmin.get_urls puts them first)."""
+suggestions, Markdown help, live preview, autosave, versions, restore, the
+publishing confirmation and sending a draft back (ArticleAdmin.get_urls
+puts them first)."""
 
 from functools import partial
 
@@ -10,6 +11,7 @@ from . import editor_views
 from .preview import ArticlePreviewView
 from .preview_frame import preview_frame_view
 from .publish_pages import publish_page
+from .review_pages import send_back_page
 from .writing_aids import markdown_help_page, topic_suggestions_page
 
 
@@ -50,4 +52,5 @@ def article_admin_urls(model_admin) -> list:
             "restore",
         ),
         page("<path:object_id>/publish/", publish_page, "publish"),
+        page("<path:object_id>/send-back/", send_back_page, "send_back"),
     ]

@@ -191,7 +191,10 @@ def versions_page(request, model_admin, object_id):
         permission="view_or_change",
         not_found=NOT_FOUND,
     )
-    kept = list(versions.versions_of(article))
+    # With the review steps (and their notes) about each version.
+    kept = list(
+        versions.versions_of(article).prefetch_related("revision__review_steps__by")
+    )
     by_id = {str(version.pk): version for version in kept}
     older = by_id.get(request.GET.get("from", ""))
     newer = by_id.get(request.GET.get("to", ""))

@@ -57,7 +57,9 @@ def publish_page(request, model_admin, object_id):
         model_admin.message_user(request, plan.error, messages.WARNING)
         return HttpResponseRedirect(change_url)
     if request.method == "POST":
-        publishing.article_apply(article=article, action=action, at=plan.at)
+        publishing.article_apply(
+            article=article, action=action, at=plan.at, user=request.user
+        )
         model_admin.message_user(request, plan.summary, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
     context = admin_page_context(
@@ -87,7 +89,9 @@ def bulk_publish_page(request, model_admin, queryset, action):
     left = len(plans) - len(changing)
     if request.POST.get("post") == "yes":
         for article, plan in changing:
-            publishing.article_apply(article=article, action=action, at=plan.at)
+            publishing.article_apply(
+                article=article, action=action, at=plan.at, user=request.user
+            )
         report_done(request, model_admin, action, len(changing), left)
         return None
     context = admin_page_context(

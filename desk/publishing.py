@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from articles import read_more, roles, services
 from articles.models import Article, ArticleQuerySet, State
 
+from . import reviews
 from .moments import when
 
 PUBLISH = "publish"
@@ -266,22 +267,17 @@ def bulk_summary(action: str, articles: list[Article], *, now: datetime) -> str:
 
 
 @transaction.atomic
-def article_apply(*, article: Article, action: str, at: datetime | None) -> Article:
-    """Carry out a confirmed plan (see ``plan``)."""
+def article_apply(
+    *, article: Article, action: str, at: datetime | None, user=None
+) -> Article:
+    """Carry out a confirmed plan (see ``plan``); a draft that waited for
+    review tells its writer (``reviews.review_published``)."""
     if action == UNPUBLISH:
         return services.article_unpublish(article=article)
-    article.review_requested_at = None
-    return services.article_publish(article=article, at=at)
-
-
-@transaction.atomic
-def article_request_review(*, article: Article) -> Article:
-    """A writer's draft is ready: editors find it under "Waiting for review"."""
-    if article.review_requested_at is None:
-        article.review_requested_at = timezone.now()
-        services.article_write(
-            article=article, update_fields=["review_requested_at", "modified_at"]
-        )
+    waited = reviews.review_claim_published(article=article)
+    article = services.article_publish(article=article, at=at)
+    if waited:
+        reviews.review_published(article=article, user=user)
     return article
 
 

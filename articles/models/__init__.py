@@ -2,8 +2,9 @@
 
 One module per concern: ``article`` (the article and its old addresses),
 ``display`` (what pages read off an article), ``querysets`` (how articles are
-read), ``states`` (status and the state editors see), ``dates``, ``authors``
-and ``topics``. Every name is importable from ``articles.models``.
+read), ``reviews`` (a draft's review steps), ``states`` (status and the
+state editors see), ``dates``, ``authors`` and ``topics``. Every name is importable from
+``articles.models``.
 """
 
 from .article import KEPT_ON_WRITE, RENDERED_FIELDS, Article, SlugRedirect
@@ -11,6 +12,7 @@ from .authors import Author
 from .dates import date_modified, latest_change
 from .display import ArticleDisplay
 from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
+from .reviews import ReviewStep
 from .states import State, Status, publication_state
 from .topics import (
     Topic,
@@ -30,6 +32,7 @@ __all__ = [
     "ArticleDisplay",
     "ArticleQuerySet",
     "Author",
+    "ReviewStep",
     "SlugRedirect",
     "State",
     "Status",

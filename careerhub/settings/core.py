@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "axes",
     # Before django_tasks_db: its task queue admin replaces the package's.
     "taskqueue",
-    "django_tasks_db",
+    # django_tasks_db, named "Background tasks" in the admin.
+    "taskqueue.task_results_app.TaskResultsConfig",
     "reversion",
     "articles",
     "desk",

@@ -1,7 +1,8 @@
 """Create the local editor account that `make run` prints (development only).
 
 The account is what a real editor gets: staff, in the Editors group, not a
-superuser, so trying it shows the role as it is.
+superuser, so trying it shows the role as it is; linked to an author, so the
+articles it adds are credited to it without picking one.
 """
 
 from django.conf import settings
@@ -9,10 +10,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.roles import EDITORS, apply_role_permissions
+from articles import services
+from articles.models import Author
+from articles.roles import EDITORS, apply_role_permissions, author_of
 
 USERNAME = "editor"
 PASSWORD = "careerhub-editor"
+AUTHOR_SLUG = "local-editor"
 
 
 class Command(BaseCommand):
@@ -37,9 +41,22 @@ class Command(BaseCommand):
         # Permissions of models added since the migration, if any.
         apply_role_permissions()
         user.groups.add(Group.objects.get(name=EDITORS))
+        author = link_author(user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Editor login: http://127.0.0.1:{options['port']}/admin/ "
-                f"user '{USERNAME}', password '{PASSWORD}'"
+                f"user '{USERNAME}', password '{PASSWORD}', writing as {author}"
             )
         )
+
+
+def link_author(user) -> Author:
+    """The editor's author, made and linked the first time."""
+    if (author := author_of(user)) is not None:
+        return author
+    author, _ = Author.objects.get_or_create(
+        slug=AUTHOR_SLUG, defaults={"name": "Local Editor", "job_title": "Editor"}
+    )
+    author.user = user
+    services.author_save(author=author)
+    return author
