@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from . import images
 from .changes import content_updated
-from .models import Article, Author
+from .models import Article, Author, MediaImage
 from .related_ranking import related_refresh
 
 # What each kind of image is stored in: model, image field, renditions field,
@@ -21,6 +21,7 @@ from .related_ranking import related_refresh
 IMAGES = {
     "cover": (Article, "cover_image", "cover_renditions", None, images.COVER_RATIO),
     "photo": (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS, None),
+    "figure": (MediaImage, "image", "renditions", None, None),
 }
 
 

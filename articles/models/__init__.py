@@ -1,7 +1,8 @@
 """The content's models: the bottom layer, each ``save()`` stores its row.
 
 One module per concern: ``article`` (the article and its old addresses),
-``display`` (what pages read off an article), ``querysets`` (how articles are
+``display`` (what pages read off an article), ``figures`` (the media
+library), ``querysets`` (how articles are
 read), ``states`` (status and the state editors see), ``dates``, ``authors``
 and ``topics``. Every name is importable from ``articles.models``.
 """
@@ -10,6 +11,7 @@ from .article import KEPT_ON_WRITE, RENDERED_FIELDS, Article, SlugRedirect
 from .authors import Author
 from .dates import date_modified, latest_change
 from .display import ArticleDisplay
+from .figures import FigureUse, MediaImage
 from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
 from .states import State, Status, publication_state
 from .topics import Topic, TopicCount, TopicDescription, live_topics, topics_in_use
@@ -23,6 +25,8 @@ __all__ = [
     "ArticleDisplay",
     "ArticleQuerySet",
     "Author",
+    "FigureUse",
+    "MediaImage",
     "SlugRedirect",
     "State",
     "Status",
