@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import MediaImage
+from tests.articles import test_object_storage
 from tests.articles.image_files import image_bytes, upload
 from tests.articles.media_library import library_image
-from tests.articles import test_object_storage
 from tests.articles.test_object_storage import BUCKET, local_files, names_in
 from tests.factories import ArticleFactory
 
