@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from . import video
 from .reference_syntax import ANY_LINE as REFERENCE_LINE
 from .reference_syntax import ANY_TOKEN as REFERENCE_TOKEN
+from .reference_syntax import LINE as READ_MORE_LINE  # noqa: F401 (importers)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
