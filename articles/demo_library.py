@@ -83,7 +83,9 @@ def demo_images() -> dict[str, MediaImage]:
             image = MediaImage(**fields)
             upload = ContentFile(DRAWINGS[key](), name=f"{key}.png")
             image.image.save(upload.name, upload, save=False)
-            image.renditions = images.make_renditions(image.image.name)
+            image.renditions = images.make_renditions(
+                image.image.name, formats=images.modern_formats("avif", "webp")
+            )
             services.media_image_save(image=image)
         found[key] = image
     return found

@@ -23,6 +23,8 @@ IMAGES = {
     "photo": (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS, None),
     "figure": (MediaImage, "image", "renditions", None, None),
 }
+# Library images are shown large in bodies: AVIF too, where Pillow writes it.
+FORMATS = {"figure": images.modern_formats("avif", "webp")}
 
 
 @task()
@@ -39,7 +41,13 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
         return "image replaced or removed"
     # The focal point as it is now: a later change enqueues its own run.
     focal = obj.cover_focal_point if ratio else images.CENTRE
-    renditions = images.make_renditions(name, widths=widths, ratio=ratio, focal=focal)
+    renditions = images.make_renditions(
+        name,
+        widths=widths,
+        ratio=ratio,
+        focal=focal,
+        formats=FORMATS.get(kind, ("webp",)),
+    )
     changes = {renditions_field: renditions}
     if model is Article:
         changes["modified_at"] = timezone.now()  # pages and feeds change
