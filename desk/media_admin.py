@@ -10,6 +10,7 @@ articles (the database's PROTECT, shown by the admin) and deletes nothing.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -49,18 +50,24 @@ def thumbnail(image: MediaImage, *, width: int = 96) -> str:
     )
 
 
+class LabelledFileInput(AdminFileWidget):
+    # A plain <label for> names the file input (axe), as the cover's does.
+    use_fieldset = False
+
+
 class MediaImageAdminForm(forms.ModelForm):
     class Meta:
         model = MediaImage
         fields = ["title", "image", "alt", "decorative", "caption", "credit"]
         field_classes = {"image": ImageUploadField}
+        widgets = {"image": LabelledFileInput}
 
 
 @admin.register(MediaImage)
 class MediaImageAdmin(admin.ModelAdmin):
     form = MediaImageAdminForm
     list_display = ["preview", "title", "alt_summary", "reference", "use_count"]
-    list_display_links = ["preview", "title"]
+    list_display_links = ["title"]  # a link of its own name, not the picture
     search_fields = ["title", "alt", "caption"]
     search_help_text = "Searches titles, alt text and captions."
     readonly_fields = ["current_image", "reference", "used_in"]

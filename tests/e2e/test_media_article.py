@@ -16,6 +16,7 @@ from articles.roles import apply_role_permissions
 from tests.articles.media_library import library_image
 from tests.e2e.helpers import (
     AXE_FAILING_IMPACTS,
+    DESKTOP,
     ROOT,
     axe_violations,
     both_viewports,
@@ -145,6 +146,27 @@ def test_the_article_with_figures_and_video_passes_axe_and_nu(
             check=False,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_the_library_pages_pass_axe(new_context, roles, axe_js, live_server):
+    EditorFactory(username="edna")
+    library_image(title="Hires by source", caption="Where hires came from")
+    # axe is injected inline: this context alone bypasses the CSP.
+    page = new_context(bypass_csp=True, viewport=DESKTOP).new_page()
+    log_in_to_admin(page, "edna")
+    for name, url in (
+        ("library", reverse("admin:articles_mediaimage_changelist")),
+        ("library-add", reverse("admin:articles_mediaimage_add")),
+    ):
+        page.goto(url)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        screenshot(page, SHOTS / f"{name}-1280.png")
+        failing = [
+            v
+            for v in axe_violations(page, axe_js)
+            if v["impact"] in AXE_FAILING_IMPACTS
+        ]
+        assert not failing, describe_violations(failing)
 
 
 def test_the_picker_inserts_an_image_line_where_the_cursor_is(page, step, roles):
