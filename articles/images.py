@@ -251,15 +251,13 @@ def make_renditions(
     storage=default_storage,
     formats: tuple[str, ...] = ("webp",),
 ) -> dict:
-    """Write resized JPEG copies of the stored image ``name``, and WebP (and
-    AVIF, where ``formats`` asks for it) copies beside them.
+    """Write resized JPEG copies of the stored image ``name`` and, beside
+    them, copies in the modern ``formats`` (WebP; AVIF where asked).
 
     One copy per width below the image's own (never enlarged), plus the
     largest one the image allows. A modern format is offered only when each
-    of its copies is smaller than the JPEG: a browser picks from one srcset,
-    so it is all or none.
-    With ``ratio``, the image is first cropped to it around ``focal``
-    (``crop_box``).
+    of its copies is smaller than the JPEG (one srcset: all or none). With
+    ``ratio``, the image is first cropped to it around ``focal``.
     """
     widths = widths or settings.IMAGE_RENDITION_WIDTHS
     with storage.open(name, "rb") as handle, Image.open(handle) as original:
@@ -272,31 +270,27 @@ def make_renditions(
     )
     kinds = ("jpeg", *formats)
     result = {fmt: [] for fmt in kinds}
-    all_smaller = dict.fromkeys(formats, True)
-    saved_names = {fmt: [] for fmt in kinds}
+    larger = set()
     for width in targets:
         height = round(image.height * width / image.width)
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         saved, smaller = _save_rendition(
             resized, f"renditions/{stem}-{width}w", storage, formats
         )
-        for fmt in formats:
-            all_smaller[fmt] = all_smaller[fmt] and smaller[fmt]
+        larger |= {fmt for fmt in formats if not smaller[fmt]}
         for fmt in kinds:
             result[fmt].append([width, saved[fmt]])
-            saved_names[fmt].append(saved[fmt])
-    for fmt in formats:
-        if not all_smaller[fmt]:
-            result[fmt] = []
-            for saved in saved_names.pop(fmt):
-                storage.delete(saved)
+    for fmt in larger:
+        for _, saved_name in result[fmt]:
+            storage.delete(saved_name)
+        result[fmt] = []
     result.setdefault("webp", [])
     largest = targets[-1]
     result["fallback"] = min(result["jpeg"], key=lambda entry: abs(entry[0] - 800))[1]
     result["width"] = largest
     result["height"] = round(image.height * largest / image.width)
     # Stored names, so the files can be removed when the image changes.
-    result["names"] = [name for names in saved_names.values() for name in names]
+    result["names"] = [stored for fmt in kinds for _, stored in result[fmt]]
     return result
 
 
