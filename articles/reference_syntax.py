@@ -1,19 +1,52 @@
-""" "Read more" reference syntax: how a reference is written, in Markdown and
-in the rendered HTML, and the text rewrites between slugs and ids.
+"""Reference lines: how an editor places something that is not text (a "Read
+more" link, a figure from the media library, a video) in the Markdown, and how
+it is kept in the rendered HTML until the page is served.
 
-Text only, no database: rendering (which keeps a reference line as a
-paragraph of its own) and the resolver (articles/read_more.py) both build on
-it.
+Text only, no database. One rule for every kind: a reference line is
+``[[kind:argument]]`` alone on its line (spaces around it allowed); rendering
+keeps it as a paragraph of its own (``<p>[[kind:argument]]</p>``, the token),
+which the page swaps for what it stands for when it is served. The kinds:
 
-    [[read-more:some-slug]]     by slug, current or former
-    [[read-more:42]]            by id
+    [[read-more:some-slug]]     "Read more" link, by slug (current or former)
+    [[read-more:42]]            ... or by id (articles/read_more.py)
+    [[image:7]]                 figure: image 7 of the media library
+                                (articles/figures.py)
+    [[video:URL|Title]]         click-to-load YouTube or Vimeo video; the title
+                                is what readers see before they play it
+                                (articles/video.py)
 """
 
 import re
 
-LINE = re.compile(r"^[ \t]*\[\[read-more:([A-Za-z0-9_-]+)\]\][ \t\r]*$", re.M)
-# After rendering, a reference line is a paragraph of its own.
-TOKEN = re.compile(r"<p>\[\[read-more:([A-Za-z0-9_-]+)\]\]</p>")
+KINDS = ("read-more", "image", "video")
+
+
+_ANY_KIND = "(?:" + "|".join(map(re.escape, KINDS)) + ")"
+
+
+def line(kind: str | None, argument: str = r"[^\]\n]+") -> re.Pattern:
+    """Lines of Markdown referring to ``kind``; group 1 is the argument."""
+    kind = _ANY_KIND if kind is None else re.escape(kind)
+    return re.compile(rf"^[ \t]*\[\[{kind}:({argument})\]\][ \t\r]*$", re.M)
+
+
+def token(kind: str | None, argument: str = r"[^<\n]*?") -> re.Pattern:
+    """The rendered form of ``kind``'s lines (``None``: any kind); group 1 is
+    the argument, HTML-escaped as Markdown left it."""
+    kind = _ANY_KIND if kind is None else re.escape(kind)
+    return re.compile(rf"<p>\[\[{kind}:({argument})\]\]</p>")
+
+
+# Every reference line and token, whatever its kind.
+ANY_LINE = line(None)
+ANY_TOKEN = token(None)
+
+LINE = line("read-more", r"[A-Za-z0-9_-]+")
+TOKEN = token("read-more", r"[A-Za-z0-9_-]+")
+IMAGE_LINE = line("image", r"[0-9]+")
+IMAGE_TOKEN = token("image", r"[0-9]+")
+VIDEO_LINE = line("video")
+VIDEO_TOKEN = token("video")
 
 
 def references(source: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Markdown to safe HTML, excerpts and reading time.
 
-"Read more" reference lines (articles/reference_syntax.py) are kept as a paragraph
-of their own, for the page to expand when it is served.
+Reference lines ("Read more", figures, videos: articles/reference_syntax.py)
+are kept as a paragraph of their own, for the page to expand when it is served.
 """
 
 import html
@@ -11,8 +11,10 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-from .reference_syntax import LINE as READ_MORE_LINE
-from .reference_syntax import TOKEN as READ_MORE_TOKEN
+from . import video
+from .reference_syntax import ANY_LINE as REFERENCE_LINE
+from .reference_syntax import ANY_TOKEN as REFERENCE_TOKEN
+from .reference_syntax import LINE as READ_MORE_LINE  # noqa: F401 (importers)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -31,7 +33,8 @@ _markdown = MarkdownIt("commonmark", {"typographer": True}).enable(
 def _render_markdown(source: str) -> str:
     # A reference line is always a block of its own, even with no blank line
     # around it, so it renders as a paragraph the page can swap for a link.
-    source = READ_MORE_LINE.sub(lambda m: f"\n\n{m.group(0).strip()}\n\n", source)
+    source = video.to_tokens(source)
+    source = REFERENCE_LINE.sub(lambda m: f"\n\n{m.group(0).strip()}\n\n", source)
     env: dict = {}
     tokens = _markdown.parse(source, env)
     for token in tokens:
@@ -56,7 +59,7 @@ def markdown_to_html(source: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Plain text of sanitised HTML, whitespace collapsed."""
-    text = nh3.clean(READ_MORE_TOKEN.sub(" ", fragment or ""), tags=set())
+    text = nh3.clean(REFERENCE_TOKEN.sub(" ", fragment or ""), tags=set())
     return " ".join(html.unescape(text).split())
 
 
@@ -80,7 +83,7 @@ def excerpt_text(body_html: str) -> str:
     list item ends a sentence, so items never run together ("Meet your peers
     Write down...").
     """
-    text = READ_MORE_TOKEN.sub(" ", _HEADING.sub(" ", body_html or ""))
+    text = REFERENCE_TOKEN.sub(" ", _HEADING.sub(" ", body_html or ""))
     parts = (html_to_text(part) for part in _BLOCK_END.split(text))
     return " ".join(
         part if part[-1] in ".!?…:;”’\"')" else part + "." for part in parts if part
@@ -145,7 +148,7 @@ def markdown_plain(source: str) -> str:
     A light clean-up (links keep their text; heading, list and quote marks and
     emphasis go), not a renderer: snippets must be cheap for many results.
     """
-    text = READ_MORE_LINE.sub(" ", source or "")
+    text = REFERENCE_LINE.sub(" ", source or "")
     text = _MARKDOWN_LINK.sub(r"\1", text)
     text = _MARKDOWN_LINE_START.sub("", text)
     return " ".join(_MARKDOWN_EMPHASIS.sub("", text).split())

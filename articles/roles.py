@@ -31,6 +31,10 @@ WRITER_PERMISSIONS = (
     ("articles", "add_article"),
     ("articles", "change_article"),
     ("articles", "view_article"),
+    # The media library: writers pick images and upload new ones; editors
+    # change and delete them.
+    ("articles", "add_mediaimage"),
+    ("articles", "view_mediaimage"),
 )
 
 

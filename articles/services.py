@@ -7,9 +7,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import read_more
+from . import figures, read_more
 from .images import delete_renditions
-from .models import RENDERED_FIELDS, Article, Author, SlugRedirect
+from .models import RENDERED_FIELDS, Article, Author, MediaImage, SlugRedirect
 
 
 def article_write(
@@ -23,7 +23,8 @@ def article_write(
     missing) and it is rendered (HTML, generated excerpt, word count). A
     text change to a live article dates it as updated. In the same
     transaction: a changed slug leaves a redirect from the old one, the
-    "Read more" targets are linked, and the search vectors follow the text.
+    "Read more" targets and the library images placed are linked, and the
+    search vectors follow the text.
     """
     loaded = article.loaded
     # Re-render only when the body is written, and then write what it
@@ -44,6 +45,7 @@ def article_write(
         _redirect_old_slug(article, old_slug=loaded.get("slug"))
         if body_written:
             article.reads_more.set(set(article.read_more_refs.values()))
+            figures.link_article(article)
         if update_fields is None or {"title", "excerpt", "body"} & set(update_fields):
             Article.objects.using(article._state.db).filter(
                 pk=article.pk
@@ -140,6 +142,32 @@ def author_save(*, author: Author, photo_changed: bool = False) -> Author:
     if photo_changed:
         _replace_renditions(author, "photo", author.photo, "photo_renditions")
     return author
+
+
+@transaction.atomic
+def media_image_save(*, image: MediaImage, file_changed: bool = False) -> MediaImage:
+    """Save a library image; a new file gets its renditions made (the old
+    ones removed). Pages showing it change at once (reader/signals.py)."""
+    image.save()
+    if file_changed:
+        _replace_renditions(image, "figure", image.image, "renditions")
+    return image
+
+
+def media_image_delete(*, image: MediaImage) -> None:
+    """Delete a library image no article places, and its files after the
+    commit. One placed somewhere raises ``ProtectedError`` naming the uses."""
+    files = [image.image.name] if image.image else []
+    renditions = image.renditions
+    image.delete()
+    storage = image.image.storage
+
+    def remove_files():
+        delete_renditions(renditions, storage=storage)
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 def _replace_renditions(obj, kind: str, image, renditions_field: str) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from . import images
 from .changes import content_updated
-from .models import Article, Author
+from .models import Article, Author, MediaImage
 from .related_ranking import related_refresh
 
 # What each kind of image is stored in: model, image field, renditions field,
@@ -21,7 +21,10 @@ from .related_ranking import related_refresh
 IMAGES = {
     "cover": (Article, "cover_image", "cover_renditions", None, images.COVER_RATIO),
     "photo": (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS, None),
+    "figure": (MediaImage, "image", "renditions", None, None),
 }
+# Library images are shown large in bodies: AVIF too, where Pillow writes it.
+FORMATS = {"figure": images.modern_formats("avif", "webp")}
 
 
 @task()
@@ -38,7 +41,13 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
         return "image replaced or removed"
     # The focal point as it is now: a later change enqueues its own run.
     focal = obj.cover_focal_point if ratio else images.CENTRE
-    renditions = images.make_renditions(name, widths=widths, ratio=ratio, focal=focal)
+    renditions = images.make_renditions(
+        name,
+        widths=widths,
+        ratio=ratio,
+        focal=focal,
+        formats=FORMATS.get(kind, ("webp",)),
+    )
     changes = {renditions_field: renditions}
     if model is Article:
         changes["modified_at"] = timezone.now()  # pages and feeds change

@@ -38,6 +38,7 @@ from .article_saving import UNCREDITED_WRITER, article_desk_save, is_uncredited_
 from .article_urls import article_admin_urls
 from .author_list import authors_with_counts
 from .forms import ArticleAdminForm, AuthorAdminForm, ImageUploadField
+from .media_admin import media_picker
 from .publish_pages import bulk_publish_page, report_done
 
 
@@ -147,6 +148,10 @@ class ArticleAdmin(
     @admin.display(description="“Read more” links")
     def read_more_summary(self, article):
         return display.read_more_summary(article)
+
+    @admin.display(description="Insert an image from the library")
+    def media_picker(self, article):
+        return media_picker()
 
     @admin.display(description="current cover")
     def cover_preview(self, article):

@@ -96,7 +96,8 @@ class ArticleDeskMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["js/editor.js"], css={"all": ["css/editor.css"]}
+            js=["js/editor.js", "js/media-picker.js"],
+            css={"all": ["css/editor.css", "css/media-library.css"]},
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -12,13 +12,13 @@ from . import moments
 # the facts, and flows into feeds and search engines' "modified" dates). The
 # state itself is no field: only the publishing buttons change it.
 PUBLISHING_FIELDS = ("published_at", "featured", "reviewed_at")
-SUMMARIES = ["state_summary", "read_more_summary", "cover_preview"]
+SUMMARIES = ["state_summary", "read_more_summary", "cover_preview", "media_picker"]
 
 
 def article_fieldsets(*, user, is_new: bool, may_change: bool) -> list:
     """The form's sections for ``user``, on a new article or a saved one
     (``may_change``: whether they may change it, so edit it at all)."""
-    writing = ["title", "slug", "body", "read_more_summary", "excerpt"]
+    writing = ["title", "slug", "body", "media_picker", "read_more_summary", "excerpt"]
     if is_new:  # Nothing saved yet to summarise.
         writing.remove("read_more_summary")
     return [

@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from articles import body as article_body
 from articles import read_more
 from articles.models import Article, State
 from httpguard import ratelimit
@@ -99,7 +100,7 @@ def preview(request, model_admin):
     draft.render()
     response = JsonResponse(
         {
-            "html": read_more.body_for_page(draft, viewer=request.user),
+            "html": article_body.for_page(draft, viewer=request.user),
             "words": draft.word_count,
             "minutes": draft.reading_minutes,
             "missing": missing,

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import images, read_more, roles, topics
+from articles import figures, images, read_more, roles, topics, video
 from articles.models import Article, Author
 
 from . import publishing, staged_uploads
@@ -80,11 +80,34 @@ def markdown_help_text() -> str:
         "<code>[link text](https://…)</code>, <code>&gt; quote</code>.<br>"
         "To point readers to another article, put "
         "<code>[[read-more:its-slug]]</code> on a line of its own; it is "
-        "shown as “Read more: <em>its current title</em>”. "
+        "shown as “Read more: <em>its current title</em>”. A library image: "
+        "<code>[[image:ID]]</code> on a line of its own (the picker below "
+        "gives the line). A video: <code>[[video:YouTube or Vimeo "
+        "address|Its title]]</code>; readers see the title and load the "
+        "video only when they press play. "
         '<a href="{}" target="_blank" rel="noopener">Full Markdown help '
         "(opens in a new tab)</a>.",
         url,
     )
+
+
+def _check_media_lines(body: str) -> None:
+    """Figures and videos the site can show, or a message naming each line."""
+    errors = [
+        forms.ValidationError(
+            f"No image in the library has the ID {pk} ([[image:{pk}]]). "
+            "Pick the image with “Insert an image from the library” below, "
+            "or remove the line.",
+            code="image_missing",
+        )
+        for pk in figures.missing(body)
+    ]
+    errors += [
+        forms.ValidationError(message, code="video_invalid")
+        for message in video.problems(body)
+    ]
+    if errors:
+        raise forms.ValidationError(errors)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -188,6 +211,7 @@ class ArticleAdminForm(forms.ModelForm):
                 "An article cannot point to itself with “Read more”.",
                 code="read_more_self",
             )
+        _check_media_lines(body)
         return body
 
     def clean_cover_focal_x(self):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from articles import read_more
+from articles import body
 from articles.models import (
     TOPICS_ATTR,
     Article,
@@ -108,16 +108,17 @@ class ArticleAtomFeed(StoredItemsMixin, Atom1Feed):
         _media_content(handler, item["image"])
 
 
-def feed_html(article, targets: dict) -> str:
-    """The article body as a feed reader shows it: cover, text, absolute links."""
-    body = read_more.expand(article.body_html, targets=targets)
+def feed_html(article, lookups: dict) -> str:
+    """The article body as a feed reader shows it: cover, text (figures as one
+    image of a sensible size, videos as links), absolute links."""
+    text = body.for_outside(article, **lookups)
     image = seo.article_image(article)
     if image:
         cover = '<p><img src="{}" alt="{}"></p>'.format(
             html.escape(image["url"]), html.escape(image["alt"])
         )
-        body = cover + body
-    return _RELATIVE_URL.sub(lambda link: link[1] + site_url("/"), body)
+        text = cover + text
+    return _RELATIVE_URL.sub(lambda link: link[1] + site_url("/"), text)
 
 
 class _Item:
@@ -238,11 +239,11 @@ class ArticleFeed(Feed):
         articles = obj.fresh
         if not articles:
             return []
-        # Their topics, and "Read more" targets, in one query each for all.
+        # Their topics, "Read more" targets and figures: a query each for all.
         prefetch_related_objects(articles, Prefetch("tags", to_attr=TOPICS_ATTR))
-        targets = read_more.targets_for(article.body_html for article in articles)
+        lookups = body.lookups(articles)
         for article in articles:
-            article.feed_html = feed_html(article, targets)
+            article.feed_html = feed_html(article, lookups)
         return articles
 
     # Item values ---------------------------------------------------------------

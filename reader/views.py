@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import read_more
+from articles import body
 from articles.models import (
     LISTING_DEFERRED_FIELDS,
     Article,
@@ -169,7 +169,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
         related = SimpleLazyObject(lambda: self.related_list(article))
         return super().get_context_data(
             body=partial(
-                read_more.body_for_page,
+                body.for_page,
                 article,
                 viewer=self.request.user if self.preview else None,
             ),

@@ -1,16 +1,17 @@
 """The content's models: the bottom layer, each ``save()`` stores its row.
 
 One module per concern: ``article`` (the article and its old addresses),
-``display`` (what pages read off an article), ``querysets`` (how articles are
-read), ``reviews`` (a draft's review steps), ``states`` (status and the
-state editors see), ``dates``, ``authors`` and ``topics``. Every name is importable from
-``articles.models``.
+``display`` (what pages read off an article), ``figures`` (the media
+library), ``querysets`` (how articles are read), ``reviews`` (a draft's
+review steps), ``states`` (status and the state editors see), ``dates``,
+``authors`` and ``topics``. Every name is importable from ``articles.models``.
 """
 
 from .article import KEPT_ON_WRITE, RENDERED_FIELDS, Article, SlugRedirect
 from .authors import Author
 from .dates import date_modified, latest_change
 from .display import ArticleDisplay
+from .figures import FigureUse, MediaImage
 from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
 from .reviews import ReviewStep
 from .states import State, Status, publication_state
@@ -32,6 +33,8 @@ __all__ = [
     "ArticleDisplay",
     "ArticleQuerySet",
     "Author",
+    "FigureUse",
+    "MediaImage",
     "ReviewStep",
     "SlugRedirect",
     "State",

@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 from .. import reference_syntax, rendering
 from .authors import Author
 from .display import ArticleDisplay
+from .figures import FigureUse, MediaImage
 from .querysets import ArticleQuerySet
 from .states import Status
 
@@ -42,7 +43,8 @@ class Article(ArticleDisplay):
     )
     body = models.TextField(
         help_text="Markdown. A line [[read-more:ID-or-slug]] adds a 'Read more' "
-        "link to another article."
+        "link to another article, [[image:ID]] a library image, "
+        "[[video:URL|Title]] a YouTube or Vimeo video."
     )
     cover_image = models.ImageField(upload_to="covers/", blank=True)
     cover_alt = models.CharField(
@@ -126,6 +128,14 @@ class Article(ArticleDisplay):
         editable=False,
         related_name="read_more_from",
         verbose_name="“Read more” targets",
+    )
+    figures = models.ManyToManyField(
+        MediaImage,
+        through=FigureUse,
+        blank=True,
+        editable=False,
+        related_name="articles",
+        verbose_name="library images placed in the body",
     )
     tags = TaggableManager("topics", blank=True, help_text="Comma-separated topics.")
 

@@ -77,10 +77,13 @@ def test_migration_gives_editors_everything_editorial_and_publishing():
 
 
 def test_migration_gives_writers_only_adding_and_changing_articles():
+    # And picking from the media library, or adding to it (issue 24).
     assert codenames(WRITERS) == {
         "articles.add_article",
         "articles.change_article",
         "articles.view_article",
+        "articles.add_mediaimage",
+        "articles.view_mediaimage",
     }
 
 
@@ -339,7 +342,8 @@ def test_writer_index_shows_articles_only(writer_client):
         app["app_label"]: [model["object_name"] for model in app["models"]]
         for app in response.context["app_list"]
     }
-    assert apps == {"articles": ["Article"]}
+    # And the media library, to pick images from (issue 24).
+    assert apps == {"articles": ["Article", "MediaImage"]}
 
 
 def test_writer_without_an_author_profile_is_told_why_they_cannot_add():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
-from articles import read_more
+from articles import demo_library, read_more
 from articles.images import COVER_RATIO, make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
 from articles.services import article_write
@@ -192,8 +192,12 @@ class Command(BaseCommand):
             authors = {
                 data["slug"]: self.load_author(data) for data in authors_data["author"]
             }
+            library = demo_library.demo_images()
             entries = [
-                read_article(path) for path in sorted(DEMO_DIR.glob("articles/*.md"))
+                (meta, demo_library.place(body, library))
+                for meta, body in map(
+                    read_article, sorted(DEMO_DIR.glob("articles/*.md"))
+                )
             ]
             created = 0
             articles = {}
