@@ -68,8 +68,13 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
-    # Click-to-load videos (articles/video.py): their players only.
-    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    # Click-to-load videos (articles/video.py): their players only; and the
+    # site's own pages, for the desk's preview of the page (desk/preview_frame.py).
+    "frame-src": [
+        CSP.SELF,
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

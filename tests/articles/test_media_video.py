@@ -103,6 +103,7 @@ def test_the_content_security_policy_frames_only_the_players(client):
 
     frame_src = re.search(r"frame-src ([^;]+)", policy).group(1).split()
     assert frame_src == [
+        "'self'",
         "https://www.youtube-nocookie.com",
         "https://player.vimeo.com",
     ]
