@@ -62,6 +62,13 @@ def is_public(response) -> bool:
     )
 
 
+def shared_cache_may_keep(request, response) -> bool:
+    """May a shared cache (the page cache, Varnish, a CDN) keep this response
+    for every reader? The page cache's rule, written once: a plain read with
+    no cookies or credentials, answered with a public response."""
+    return reader_may_share(request) and is_public(response)
+
+
 @lru_cache(maxsize=4096)
 def _parameters_read(urlconf: str, path: str) -> frozenset | None:
     """The query parameters the page at ``path`` reads (declared by its view,

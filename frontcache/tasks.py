@@ -1,0 +1,79 @@
+"""Purges of the front cache, run by the task worker.
+
+A failing purge raises, so taskqueue.policy retries it (bounded, with
+backoff); each failure is kept as a ``FailedPurge`` row for the admin until a
+run succeeds.
+"""
+
+import logging
+import time
+from datetime import datetime
+from hashlib import md5
+
+from django.conf import settings
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone
+
+from articles.models import Article
+from reader import pagecache
+
+from . import backends
+from .models import FailedPurge
+from .touches import article_keys
+
+logger = logging.getLogger(__name__)
+
+
+def _digest(keys: list[str]) -> str:
+    return md5(" ".join(sorted(keys)).encode(), usedforsecurity=False).hexdigest()
+
+
+def _record_failure(keys: list[str], error: str) -> None:
+    digest = _digest(keys)
+    if not FailedPurge.objects.filter(digest=digest).update(
+        attempts=F("attempts") + 1, error=error, last_failed_at=timezone.now()
+    ):
+        FailedPurge.objects.get_or_create(
+            digest=digest, defaults={"keys": " ".join(sorted(keys)), "error": error}
+        )
+
+
+@task()
+def purge(*, keys: list[str]) -> str:
+    """Tell the front cache to drop every page carrying one of ``keys``."""
+    backend = backends.configured()
+    if backend is None:
+        return "no front cache"
+    if not pagecache.marker().in_cache:
+        # Each app server process notices the change within this time
+        # (pagecache.DatabaseMarker): purged sooner, the front cache could
+        # fetch a page one of them still holds.
+        time.sleep(settings.PAGE_CACHE_POLL_SECONDS)
+    try:
+        backend.purge(keys)
+    except backends.PurgeFailed as error:
+        _record_failure(keys, str(error))
+        logger.warning("Front cache purge of %d key(s) failed: %s", len(keys), error)
+        raise
+    FailedPurge.objects.filter(digest=_digest(keys)).delete()
+    logger.info("Front cache purged %d key(s).", len(keys))
+    return f"{len(keys)} key(s) purged"
+
+
+@task()
+def purge_at_publish(*, article_id: int, moment: str) -> str:
+    """At a scheduled article's publish moment: purge what it appears on.
+
+    Enqueued to run then by every save that schedules it; re-checks that the
+    article is still due at that moment and live now, so a rescheduled or
+    withdrawn article's old task does nothing.
+    """
+    found = Article.objects.filter(pk=article_id).first()
+    if found is None or found.published_at != datetime.fromisoformat(moment):
+        return "rescheduled or deleted"
+    if not found.is_live:
+        return "not live"
+    keys = sorted(article_keys(found))
+    purge.call(keys=keys)
+    return f"{len(keys)} key(s) purged at publish"
