@@ -74,12 +74,17 @@ def _tagged(sender, instance, **kwargs):
         purge_later({front_keys.topic(instance.tag_id)})
 
 
+def _live_pages(pks) -> set[str]:
+    """The keys of the pages of those articles that are live (others have none)."""
+    live = Article.objects.live().filter(pk__in=pks).values_list("pk", flat=True)
+    return {front_keys.article(pk) for pk in live}
+
+
 def _article_links(sender, instance, pk_set=None, action="", **kwargs):
     """Hand-picked related articles and Read more targets: the pages showing
     them (the article's own, which carries their keys)."""
     if _on(kwargs) and action.startswith("post_"):
-        pks = [instance.pk, *(pk_set or ())] if isinstance(instance, Article) else []
-        purge_later({front_keys.article(pk) for pk in pks} or {front_keys.ALL})
+        purge_later(_live_pages([instance.pk, *(pk_set or ())]))
 
 
 def _redirect(sender, instance, **kwargs):
@@ -87,13 +92,13 @@ def _redirect(sender, instance, **kwargs):
         purge_later({front_keys.article(instance.article_id)})
 
 
-def _author(sender, instance, **kwargs):
-    if _on(kwargs):
+def _author(sender, instance, created=False, **kwargs):
+    if _on(kwargs) and not created:  # a new author is on no page yet
         purge_later(touches.author_keys(instance.pk))
 
 
-def _topic(sender, instance, **kwargs):
-    if _on(kwargs):
+def _topic(sender, instance, created=False, **kwargs):
+    if _on(kwargs) and not created:  # a new topic is on no page yet
         purge_later(touches.topic_keys(instance.pk))
 
 
@@ -104,7 +109,7 @@ def _content_updated(sender, pks=None, pages_of=None, **kwargs):
     if not _on(kwargs):
         return
     if pages_of is not None:
-        purge_later({front_keys.article(pk) for pk in pages_of})
+        purge_later(_live_pages(pages_of))
     elif pks is not None and sender is Article:
         for pk in pks:
             purge_later(touches.article_pk_keys(pk))

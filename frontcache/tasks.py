@@ -6,17 +6,14 @@ run succeeds.
 """
 
 import logging
-import time
 from datetime import datetime
 from hashlib import md5
 
-from django.conf import settings
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from articles.models import Article
-from reader import pagecache
 
 from . import backends
 from .models import FailedPurge
@@ -45,11 +42,6 @@ def purge(*, keys: list[str]) -> str:
     backend = backends.configured()
     if backend is None:
         return "no front cache"
-    if not pagecache.marker().in_cache:
-        # Each app server process notices the change within this time
-        # (pagecache.DatabaseMarker): purged sooner, the front cache could
-        # fetch a page one of them still holds.
-        time.sleep(settings.PAGE_CACHE_POLL_SECONDS)
     try:
         backend.purge(keys)
     except backends.PurgeFailed as error:

@@ -87,8 +87,5 @@ SHARED_CACHE_STALE_WHILE_REVALIDATE = env_int("SHARED_CACHE_STALE_WHILE_REVALIDA
 SHARED_CACHE_STALE_IF_ERROR = env_int("SHARED_CACHE_STALE_IF_ERROR", 86400)
 # Keys one page may carry; a page showing more (a list) carries its list's key.
 FRONT_CACHE_MAX_KEYS = 32
-# Runs of a failing purge (the first included) before it is left in the
-# admin's list of failed purges, and the wait before the first retry (doubled
-# before each next one).
-FRONT_CACHE_PURGE_ATTEMPTS = env_int("FRONT_CACHE_PURGE_ATTEMPTS", 4)
-FRONT_CACHE_RETRY_DELAY = env_int("FRONT_CACHE_RETRY_DELAY", 5)
+# A failing purge is retried like every task (TASKS_MAX_ATTEMPTS runs, backoff
+# from TASKS_RETRY_DELAY) and listed under Front cache > Failed purges.

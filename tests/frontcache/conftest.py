@@ -17,7 +17,7 @@ class Recorder(BaseHTTPRequestHandler):
             {
                 "method": self.command,
                 "path": self.path,
-                "headers": dict(self.headers),
+                "headers": {k.lower(): v for k, v in self.headers.items()},
                 "body": body,
             }
         )
