@@ -178,3 +178,35 @@ def test_a_page_showing_more_articles_than_the_cap_carries_the_articles_key(
 def test_an_author_unknown_elsewhere_is_keyed_on_their_page(client, front):
     author = AuthorFactory()
     assert f"u{author.pk}" in client.get(author.get_absolute_url())["xkey"]
+
+
+@pytest.mark.parametrize("path_of", ["article", "home", "topic", "feed"])
+def test_keys_cost_no_query(client, settings, article, path_of):
+    """Keys come from what the view already read: the same queries with a
+    front cache as without, first render and from fragments."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0  # every request rendered
+    topic = article.tags.get()
+    path = {
+        "article": article.get_absolute_url(),
+        "home": "/",
+        "topic": f"/topics/{topic.slug}/",
+        "feed": f"/topics/{topic.slug}/feed/",
+    }[path_of]
+
+    def queries():
+        from django.core.cache import cache
+
+        cache.clear()
+        counts = []
+        for _ in range(2):  # rendered, then from fragments
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    without = queries()
+    settings.FRONT_CACHE = front_cache_from_url("varnish://127.0.0.1:6081")
+    assert queries() == without
