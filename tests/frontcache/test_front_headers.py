@@ -210,3 +210,16 @@ def test_keys_cost_no_query(client, settings, article, path_of):
     without = queries()
     settings.FRONT_CACHE = front_cache_from_url("varnish://127.0.0.1:6081")
     assert queries() == without
+
+
+def test_a_page_varying_on_the_cookie_gets_no_shared_headers(rf):
+    from django.http import HttpResponse
+
+    from reader.cache_headers import cache_publicly
+    from reader.page_keys import shared_cache_may_keep
+
+    request = rf.get("/")
+    plain = cache_publicly(HttpResponse("page"))
+    assert shared_cache_may_keep(request, plain)
+    per_session = cache_publicly(HttpResponse("page", headers={"Vary": "Cookie"}))
+    assert not shared_cache_may_keep(request, per_session)
