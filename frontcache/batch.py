@@ -4,15 +4,13 @@ purge), enqueued once the transaction commits, never for one rolled back.
 """
 
 import threading
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from reader import pagecache
 
-from .tasks import purge
+from .tasks import enqueue_purge
 
 
 class _Batch:
@@ -25,14 +23,13 @@ class _Batch:
         if self.sent or not self.keys:
             return
         self.sent = True
-        task = purge
-        if not pagecache.marker().in_cache and task.get_backend().supports_defer:
+        wait = 0
+        if not pagecache.marker().in_cache:
             # Each app server process notices the change within the poll
             # interval (pagecache.DatabaseMarker): purged sooner, the front
             # cache could fetch a page one of them still holds.
-            wait = timedelta(seconds=settings.PAGE_CACHE_POLL_SECONDS)
-            task = purge.using(run_after=timezone.now() + wait)
-        task.enqueue(keys=sorted(self.keys))
+            wait = settings.PAGE_CACHE_POLL_SECONDS
+        enqueue_purge(sorted(self.keys), wait=wait)
 
 
 def _transaction():

@@ -6,9 +6,10 @@ run succeeds.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from hashlib import md5
 
+from django.conf import settings
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -53,6 +54,21 @@ def purge(*, keys: list[str]) -> str:
     return f"{len(keys)} key(s) purged"
 
 
+def enqueue_purge(keys: list[str], *, wait: float = 0) -> None:
+    """Enqueue a purge of ``keys`` (after ``wait`` seconds), and the same
+    again FRONT_CACHE_REPURGE_SECONDS later: a page whose rendering began
+    before the change and ended after the first purge reaches the front
+    cache stale; the second purge drops it. Only a queue that can wait
+    (the database's) gets the second one."""
+    if not purge.get_backend().supports_defer:
+        purge.enqueue(keys=keys)
+        return
+    now = timezone.now()
+    for delay in (wait, wait + settings.FRONT_CACHE_REPURGE_SECONDS):
+        task = purge.using(run_after=now + timedelta(seconds=delay)) if delay else purge
+        task.enqueue(keys=keys)
+
+
 @task()
 def purge_at_publish(*, article_id: int, moment: str) -> str:
     """At a scheduled article's publish moment: purge what it appears on.
@@ -68,4 +84,6 @@ def purge_at_publish(*, article_id: int, moment: str) -> str:
         return "not live"
     keys = sorted(article_keys(found))
     purge.call(keys=keys)
+    repurge = timedelta(seconds=settings.FRONT_CACHE_REPURGE_SECONDS)
+    purge.using(run_after=timezone.now() + repurge).enqueue(keys=keys)
     return f"{len(keys)} key(s) purged at publish"

@@ -87,5 +87,8 @@ SHARED_CACHE_STALE_WHILE_REVALIDATE = env_int("SHARED_CACHE_STALE_WHILE_REVALIDA
 SHARED_CACHE_STALE_IF_ERROR = env_int("SHARED_CACHE_STALE_IF_ERROR", 86400)
 # Keys one page may carry; a page showing more (a list) carries its list's key.
 FRONT_CACHE_MAX_KEYS = 32
+# Every purge is sent again this many seconds later: a page rendered from the
+# old content while the first went out reaches the front cache after it.
+FRONT_CACHE_REPURGE_SECONDS = 2
 # A failing purge is retried like every task (TASKS_MAX_ATTEMPTS runs, backoff
 # from TASKS_RETRY_DELAY) and listed under Front cache > Failed purges.

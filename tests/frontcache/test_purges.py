@@ -227,3 +227,21 @@ def test_keys_of_a_rolled_back_transaction_are_not_purged(varnish_front):
         Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENT)
     # A batch per transaction: the rolled-back save's keys are not in it.
     assert purged_keys(varnish_front) == [{"editions", "signup"}]
+
+
+def test_each_purge_is_sent_again_after_renders_in_flight_are_done(
+    db_tasks, varnish_front, settings, django_capture_on_commit_callbacks, now
+):
+    settings.PAGE_CACHE_POLL_SECONDS = 0.5
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = DraftArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=draft)
+    first, again = db_tasks.rows(purge)
+    assert first.args_kwargs == again.args_kwargs
+    assert again.run_after - first.run_after == timedelta(
+        seconds=settings.FRONT_CACHE_REPURGE_SECONDS
+    )
+    with time_machine.travel(now + timedelta(seconds=3)):
+        db_tasks.run()
+    assert len(purged_keys(varnish_front)) == 2
