@@ -35,7 +35,9 @@ def _send(url: str, *, method: str, headers: dict, body: bytes | None, timeout):
     except urllib.error.HTTPError as error:
         detail = error.read()[:300].decode(errors="replace")
         raise PurgeFailed(f"{method} {url}: HTTP {error.code} {detail}") from None
-    except (OSError, urllib.error.URLError) as error:
+    except urllib.error.URLError as error:
+        raise PurgeFailed(f"{method} {url}: {error.reason}") from None
+    except OSError as error:
         raise PurgeFailed(f"{method} {url}: {error}") from None
 
 

@@ -23,12 +23,12 @@ from .touches import article_keys
 logger = logging.getLogger(__name__)
 
 
-def _digest(keys: list[str]) -> str:
+def keys_digest(keys: list[str]) -> str:
     return md5(" ".join(sorted(keys)).encode(), usedforsecurity=False).hexdigest()
 
 
 def _record_failure(keys: list[str], error: str) -> None:
-    digest = _digest(keys)
+    digest = keys_digest(keys)
     if not FailedPurge.objects.filter(digest=digest).update(
         attempts=F("attempts") + 1, error=error, last_failed_at=timezone.now()
     ):
@@ -49,7 +49,7 @@ def purge(*, keys: list[str]) -> str:
         _record_failure(keys, str(error))
         logger.warning("Front cache purge of %d key(s) failed: %s", len(keys), error)
         raise
-    FailedPurge.objects.filter(digest=_digest(keys)).delete()
+    FailedPurge.objects.filter(digest=keys_digest(keys)).delete()
     logger.info("Front cache purged %d key(s).", len(keys))
     return f"{len(keys)} key(s) purged"
 

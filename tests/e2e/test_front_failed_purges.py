@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from careerhub.settings.frontcache import front_cache_from_url
 from frontcache.models import FailedPurge
+from frontcache.tasks import keys_digest
 from tests.e2e.helpers import both_viewports, log_in_to_admin
 from tests.e2e.test_grow_import_desk import check
 from tests.factories import UserFactory
@@ -15,7 +16,7 @@ from tests.factories import UserFactory
 def failed(transactional_db, settings):
     settings.FRONT_CACHE = front_cache_from_url("varnish://127.0.0.1:9")
     return FailedPurge.objects.create(
-        digest="d" * 32,
+        digest=keys_digest(["a12", "home", "list", "t3", "u4"]),
         keys="a12 home list t3 u4",
         error="PURGE http://127.0.0.1:9/: [Errno 111] Connection refused",
         attempts=3,
