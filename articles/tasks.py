@@ -55,7 +55,7 @@ def make_image_renditions(*, kind: str, pk: int, name: str) -> str:
         images.delete_renditions(renditions)
         return "image replaced meanwhile"
     # An update sends no model signal: pages show the copies.
-    content_updated.send(sender=model)
+    content_updated.send(sender=model, pks=[pk])
     return f"{len(renditions['names'])} renditions"
 
 
@@ -65,5 +65,6 @@ def rank_related(*, article_ids: list[int]) -> str:
     ``related.related_refresh_later``); pages showing them change at once."""
     changed = related_refresh(article_ids=article_ids)
     if changed:
-        content_updated.send(sender=Article)  # an update sends no model signal
+        # An update sends no model signal; only these articles' pages change.
+        content_updated.send(sender=Article, pages_of=article_ids)
     return f"{len(article_ids)} ranked, {changed} changed"

@@ -2,30 +2,24 @@
 
 from functools import wraps
 
-from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 
 def cache_publicly(response):
-    """Let browsers and shared caches keep a response every reader gets alike.
+    """Let browsers keep a response every reader gets alike.
 
     Browsers keep it but ask again before each use (``max-age=0``), answered
     with a 304 while nothing changed (``reader.page_middleware``): a correction
-    shows at the next visit. Shared caches (a CDN, a proxy) may keep it for
-    ``SHARED_CACHE_SECONDS`` without asking (``s-maxage``), if set.
+    shows at the next visit. What shared caches in front may keep (``s-maxage``
+    and the keys they purge by) is added by
+    ``frontcache.middleware.SharedCacheHeadersMiddleware`` to the responses
+    ``page_keys.shared_cache_may_keep`` allows.
 
     Only successful responses that set no policy of their own are marked, so
     errors, previews and never-cache pages keep theirs.
     """
     if response.status_code == 200 and not response.has_header("Cache-Control"):
-        shared = settings.SHARED_CACHE_SECONDS
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            must_revalidate=True,
-            **({"s_maxage": shared} if shared else {}),
-        )
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 

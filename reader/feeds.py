@@ -29,7 +29,7 @@ from articles.models import (
     live_topics,
 )
 
-from . import fragments, seo
+from . import fragments, front_keys, seo
 from .cache_headers import cache_publicly
 from .site_urls import absolute_url, site_parts, site_url
 
@@ -153,7 +153,9 @@ class ArticleFeed(Feed):
         return cache_publicly(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request, *args, **kwargs):
-        return Channel(self.get_subject(request, *args, **kwargs))
+        subject = self.get_subject(request, *args, **kwargs)
+        front_keys.note_subject(request, subject)  # the feed's topic or author
+        return Channel(subject)
 
     def get_subject(self, request, *args, **kwargs):
         return None

@@ -62,6 +62,22 @@ def is_public(response) -> bool:
     )
 
 
+def shared_cache_may_keep(request, response) -> bool:
+    """May a shared cache (the page cache, Varnish, a CDN) keep this response
+    for every reader? The page cache's rule, written once: a plain read with
+    no cookies or credentials, answered with a public response.
+
+    A page saying it varies on the cookie has a variant per session (a form
+    with a CSRF token, say): the page cache serves only requests without
+    cookies, but a CDN may not tell the variants apart, so it gets none.
+    """
+    return (
+        reader_may_share(request)
+        and is_public(response)
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
 @lru_cache(maxsize=4096)
 def _parameters_read(urlconf: str, path: str) -> frozenset | None:
     """The query parameters the page at ``path`` reads (declared by its view,

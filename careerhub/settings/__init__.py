@@ -9,6 +9,7 @@ variables: ``DJANGO_SETTINGS_MODULE=careerhub.settings`` gathers them all.
 from careerhub.settings.caches import *  # noqa: F403
 from careerhub.settings.core import *  # noqa: F403
 from careerhub.settings.database import *  # noqa: F403
+from careerhub.settings.frontcache import *  # noqa: F403
 from careerhub.settings.mail import *  # noqa: F403
 from careerhub.settings.newsletter import *  # noqa: F403
 from careerhub.settings.security import *  # noqa: F403

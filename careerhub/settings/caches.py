@@ -55,7 +55,4 @@ PAGE_CACHE_POLL_SECONDS = 0.5
 # New pages one client address may add to the cache each minute (0: no
 # limit); past it, its pages are rendered for it and not stored.
 PAGE_CACHE_CLIENT_PAGES_PER_MINUTE = env_int("PAGE_CACHE_CLIENT_PAGES_PER_MINUTE", 60)
-# Browsers revalidate public pages every time (a 304 while unchanged); shared
-# caches (a CDN, a proxy) may keep them this long without asking: a
-# correction then takes up to this long to reach readers behind them.
-SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)
+# Shared caches in front (s-maxage and the rest): careerhub/settings/frontcache.py.

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "subscriber_imports",
     # The page cache's generation when the cache is per process.
     "freshness",
+    # The shared HTTP cache in front (Varnish or a CDN) and its purges.
+    "frontcache",
     *(["anymail"] if importlib.util.find_spec("anymail") else []),
     "httpguard",
 ]
@@ -64,6 +66,9 @@ MIDDLEWARE = [
     # any other middleware runs, with the headers they added when it was
     # rendered (see reader/page_middleware.py).
     "reader.page_middleware.PageCacheMiddleware",
+    # What shared caches in front may keep, and the keys they purge it by:
+    # below the page cache, so a stored page keeps its headers.
+    "frontcache.middleware.SharedCacheHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "httpguard.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
