@@ -403,8 +403,8 @@ def main() -> None:
     ready, stop = spawn.Event(), spawn.Event()
     received_count = spawn.Value("q", 0)
     sink_results, sink_end = spawn.Pipe(duplex=False)
-    sink = spawn.Process(
-        target=run_sink, args=(port, ready, stop, received_count, sink_end)
+    sink = spawn.Process(  # a daemon: an error here cannot leave it waiting
+        target=run_sink, args=(port, ready, stop, received_count, sink_end), daemon=True
     )
     sink.start()
     ready.wait(30)

@@ -12,6 +12,7 @@ held went out (they wait for its lease, NEWSLETTER_CLAIM_TIMEOUT).
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.25
 KILL_AT = 1 / 3  # of the mails received
+SENT = re.compile(r"(\d+) sent")  # a sending task's result: "N sent, ..."
 
 
 @dataclass
@@ -50,8 +52,16 @@ class Run:
         return self.mails / (self.last - self.first) if self.last > self.first else 0
 
     def longest_pause_after_kill(self) -> float:
-        times = [t for t, _ in self._arrivals() if t >= (self.killed_at or 0)]
-        points = [self.killed_at, *times]
+        """The longest wait for a mail between the kill and the moment every
+        mail but the killed worker's held ones had arrived (those wait for
+        their lease on purpose)."""
+        rest = self.mails - self.killed_held
+        window = [
+            (t, count) for t, count in self._arrivals() if t >= (self.killed_at or 0)
+        ]
+        ends = [t for t, count in window if count >= rest]
+        end = min(ends, default=float("inf"))
+        points = [self.killed_at] + [t for t, _ in window if t <= end]
         return max((b - a for a, b in zip(points, points[1:], strict=False)), default=0)
 
     def _arrivals(self):
@@ -118,7 +128,8 @@ def worker_shares(run: Run, edition_id: int, workers) -> dict[str, float]:
         if not row.worker_ids or row.started_at is None:
             continue
         name = row.worker_ids[-1]
-        sent = int(str(row.return_value or "0").split()[0] or 0)
+        sent = SENT.match(str(row.return_value or ""))
+        sent = int(sent.group(1)) if sent else 0
         if row.finished_at is None and run.killed_at is not None:
             end, sent = run.killed_at, 1  # the killed worker's run
         elif row.finished_at is None or not sent:
