@@ -82,10 +82,12 @@ bench-budgets: $(STAMP)
 
 # One digest to N subscribers over SMTP to a local sink (PostgreSQL: DATABASE_URL).
 # Subscribers spread over TOPIC_SETS distinct topic choices (one variant each).
+# WORKERS=2: sent by real `db_worker` processes instead, with 1 and 2 workers,
+# then 2 with one SIGKILLed mid-send (benchmarks/digest_workers.py).
 SUBSCRIBERS ?= 10000 100000
 TOPIC_SETS ?= 50
 bench-digest: $(STAMP)
-	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n --topic-sets $(TOPIC_SETS) || exit 1; done
+	@for n in $(SUBSCRIBERS); do $(BIN)/python -m benchmarks.digest --subscribers $$n --topic-sets $(TOPIC_SETS) $(if $(WORKERS),--workers $(WORKERS)) || exit 1; done
 
 # A Mailchimp export of ROWS rows imported as an editor's import runs
 # (PostgreSQL: DATABASE_URL; a scratch database is used). See benchmarks/imports.py.

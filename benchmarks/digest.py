@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INSERT_CHUNK = 5000
 BATCH_SIZE = 200
 UNSUBSCRIBE_LINK = re.compile(rb"List-Unsubscribe: <[^>]*/unsubscribe/([^/>]+)/>")
+SUBJECT = re.compile(rb"^Subject: (.*?)\r?$", re.MULTILINE)
 
 
 # The mail sink (its own process) ---------------------------------------------
@@ -44,7 +45,8 @@ def run_sink(port, ready, stop, received_count, results):
     class Handler:
         async def handle_DATA(self, server, session, envelope):
             (to,) = envelope.rcpt_tos
-            received[to] += 1
+            subject = SUBJECT.search(envelope.content)
+            received[(subject.group(1).decode() if subject else "", to)] += 1
             match = UNSUBSCRIBE_LINK.search(envelope.content)
             links[to] = match.group(1).decode() if match else ""
             with received_count.get_lock():
@@ -266,14 +268,14 @@ def create_subscribers(count: int, sets: list[tuple[int, ...]]) -> None:
             progress("subscribers created", last, count, started)
 
 
-def create_edition():
+def create_edition(subject: str = "CareerHub weekly: the digest benchmark"):
     from django.utils import timezone
 
     from articles.models import Article
     from newsletter.models import Edition, EditionArticle
 
     edition = Edition.objects.create(
-        subject="CareerHub weekly: the digest benchmark",
+        subject=subject,
         intro="A week of articles, sent to every confirmed subscriber.",
         status=Edition.Status.SCHEDULED,
         scheduled_for=timezone.now(),
@@ -339,6 +341,28 @@ def explain_claim(edition) -> str:
 
 
 # The run ----------------------------------------------------------------------
+def workers_main(workers, environ, received_count, stop, sink_results) -> None:
+    """--workers: the sends by real task workers (benchmarks/digest_workers.py)."""
+    import tempfile
+
+    from django.conf import settings
+
+    from benchmarks import digest_workers
+
+    logs = Path(tempfile.mkdtemp(prefix="bench-digest-workers-"))
+    print(f"  worker logs in {logs}", flush=True)
+    results = digest_workers.measure(
+        workers=workers,
+        environ={**environ, "LOG_LEVEL": "INFO"},
+        logs=logs,
+        received_count=received_count,
+    )
+    stop.set()
+    received, _links, _cpu = sink_results.recv()
+    print()
+    print(digest_workers.report(results, received, settings.NEWSLETTER_CLAIM_TIMEOUT))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -348,6 +372,14 @@ def main() -> None:
         default=1,
         help="distinct topic choices the subscribers are spread over (1: all "
         "get every topic)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="send through real `manage.py db_worker` processes instead: with 1 "
+        "and this many workers, then this many with one SIGKILLed mid-send "
+        "(benchmarks/digest_workers.py)",
     )
     arguments = parser.parse_args()
     count = arguments.subscribers
@@ -371,8 +403,8 @@ def main() -> None:
     ready, stop = spawn.Event(), spawn.Event()
     received_count = spawn.Value("q", 0)
     sink_results, sink_end = spawn.Pipe(duplex=False)
-    sink = spawn.Process(
-        target=run_sink, args=(port, ready, stop, received_count, sink_end)
+    sink = spawn.Process(  # a daemon: an error here cannot leave it waiting
+        target=run_sink, args=(port, ready, stop, received_count, sink_end), daemon=True
     )
     sink.start()
     ready.wait(30)
@@ -402,6 +434,10 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         call_command("load_demo", verbosity=0)
         create_subscribers(count, sets)
+        if arguments.workers:
+            return workers_main(
+                arguments.workers, environ, received_count, stop, sink_results
+            )
         edition = create_edition()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -427,6 +463,7 @@ def main() -> None:
 
         stop.set()
         received, links, sink_cpu = sink_results.recv()
+        received = Counter({to: n for (_, to), n in received.items()})
         sink.join()
 
         from newsletter.models import Delivery, EditionVariant, Subscriber

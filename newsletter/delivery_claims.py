@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
 from .emails import Recipient
@@ -65,16 +65,21 @@ def claimable_pending(edition: Edition, now: datetime) -> QuerySet:
 CLAIM_ORDER = F("id") + 0  # as in the index newsletter_delivery_claimable
 
 
+def _retries(edition: Edition) -> QuerySet:
+    """Failed deliveries still to be tried again, due or not."""
+    return Delivery.objects.filter(
+        edition=edition,
+        status=Status.FAILED,
+        retryable=True,
+        attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
+    )
+
+
 def _claimable_retries(edition: Edition, now: datetime) -> QuerySet:
     retry_after = now - timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)
     return (
-        Delivery.objects.filter(
-            edition=edition,
-            status=Status.FAILED,
-            retryable=True,
-            attempts__lt=settings.NEWSLETTER_MAX_ATTEMPTS,
-            claimed_at__lte=retry_after,
-        )
+        _retries(edition)
+        .filter(claimed_at__lte=retry_after)
         .filter(free_q(now))
         .order_by("pk")
     )
@@ -151,3 +156,26 @@ def release(batch: Batch) -> None:
     Delivery.objects.filter(
         among(batch.ids), claimed_by=batch.worker, status__in=OPEN
     ).update(claimed_by="")
+
+
+def next_claimable_at(edition: Edition) -> datetime | None:
+    """When a sender may next find work in this edition that none can take
+    now: at once if a pending row is free, else when the first lease runs
+    out (its sender may have died) or the first retry comes due. None when
+    nothing is left to send.
+    """
+    now = timezone.now()
+    rows = Delivery.objects.filter(edition=edition)
+    if rows.filter(status=Status.PENDING, claimed_by="").exists():
+        return now
+    held = rows.filter(status__in=[Status.PENDING, Status.SENDING]).aggregate(
+        at=Min("claimed_at")
+    )["at"]
+    retry = _retries(edition).aggregate(at=Min("claimed_at"))["at"]
+    moments = []
+    if held:
+        moments.append(max(held + lease(), now))
+    if retry:
+        delay = timedelta(seconds=settings.NEWSLETTER_RETRY_DELAY)
+        moments.append(max(retry + delay, now))
+    return min(moments, default=None)

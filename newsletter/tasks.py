@@ -15,11 +15,14 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
-from taskqueue.policy import recover_stalled, recurring, run_again
+from taskqueue.policy import keep_copies, recover_stalled, recurring, run_again
 
 from .delivery import SendReport, edition_send
-from .editions import edition_create_due, editions_send_due
+from .delivery_claims import next_claimable_at
+from .delivery_lifecycle import start_sending
+from .editions import edition_create_due
 from .handoffs import (
     confirmation_wanted,
     confirmations_wanted,
@@ -33,6 +36,9 @@ from .welcome import subscriber_send_welcome
 
 # A reader waits for the confirmation mail: it goes before sending work.
 CONFIRMATION_PRIORITY = 10
+# Digest slices yield to every other task (their copies wait in the queue
+# for any free worker; each slice lasts NEWSLETTER_SEND_SLICE_SECONDS).
+SENDING_PRIORITY = -10
 # Unconfirmed sign-ups go within an hour of their days (retention.py).
 RETENTION_SWEEP_EVERY = timedelta(hours=1)
 
@@ -71,21 +77,68 @@ def _summary(report: SendReport) -> str:
     return f"{report.sent} sent, {report.failed} failed, {report.skipped} skipped"
 
 
-@task()
-def send_edition(*, edition_id: int) -> str:
+@task(priority=SENDING_PRIORITY, takes_context=True)
+def send_edition(context, *, edition_id: int) -> str:
     """Send an edition if it is due now (scheduled and its time has come, or
     already sending); an unscheduled or rescheduled edition is left alone.
 
-    After NEWSLETTER_SEND_SLICE_SECONDS it hands over to a fresh task, so
-    confirmation mails are not held up behind a long edition.
+    The first run fixes the recipients; every run then makes sure the edition
+    has NEWSLETTER_SENDING_TASKS copies of this task waiting or running, so
+    every free worker sends a share (each claims its own batches through the
+    exactly-once engine). After NEWSLETTER_SEND_SLICE_SECONDS a run hands
+    over to a fresh copy, so other work is not held up behind a long
+    edition. A run that finds nothing left to claim while rows are still
+    held (a killed worker's, under their lease) or wait for a retry hands
+    over to a copy at the moment they can be claimed.
     """
     edition = Edition.objects.due().filter(pk=edition_id).first()
     if edition is None:
         return "not due"
+    own = str(context.task_result.id)
+    start_sending(edition, timezone.now())  # once; the copies find it done
+    spread_sending(edition_id=edition_id)
     report = edition_send(edition=edition, should_stop=_slice_deadline())
+    if report.finished:
+        return _summary(report)
     if report.stopped:
+        _hand_over(edition_id, own=own)
+        return _summary(report) + " (continues)"
+    when = next_claimable_at(edition)
+    if when is not None and _hand_over(edition_id, own=own, when=when):
+        return _summary(report) + f" (the rest once claimable, at {when:%H:%M:%S})"
+    return _summary(report)
+
+
+def spread_sending(
+    *, edition_id: int, excluding: str | None = None, when: datetime | None = None
+) -> int:
+    """Keep NEWSLETTER_SENDING_TASKS copies of send_edition for this edition
+    waiting or running (a running one counts while it may still be alive:
+    started within a slice and a lease); returns how many it enqueued."""
+    alive_for = timedelta(
+        seconds=settings.NEWSLETTER_SEND_SLICE_SECONDS
+        + settings.NEWSLETTER_CLAIM_TIMEOUT
+    )
+    return keep_copies(
+        send_edition,
+        copies=max(1, settings.NEWSLETTER_SENDING_TASKS),
+        kwargs={"edition_id": edition_id},
+        alive_for=alive_for,
+        excluding=excluding,
+        run_after=when,
+    )
+
+
+def _hand_over(edition_id: int, *, own: str, when: datetime | None = None) -> bool:
+    """A run ending with work left: a fresh copy replaces it (at ``when``).
+    Without a task queue to count copies in (Django's ImmediateBackend) the
+    next slice simply runs."""
+    if isinstance(send_edition.get_backend(), DatabaseBackend):
+        return bool(spread_sending(edition_id=edition_id, excluding=own, when=when))
+    if when is None:
         send_edition.enqueue(edition_id=edition_id)
-    return _summary(report) + (" (continues)" if report.stopped else "")
+        return True
+    return False
 
 
 def enqueue_sending(*, edition: Edition, when: datetime | None = None) -> None:
@@ -128,7 +181,9 @@ def newsletter_clock() -> str:
     multiply. It then recovers tasks whose worker was lost, creates the
     week's edition once its weekday and time have come (at most one per week:
     ``period_end`` is unique in the database, so concurrent clocks, workers
-    and cron runs create it once) and sends what is due, for one slice.
+    and cron runs create it once) and makes sure every edition that is due
+    has its sending tasks (one left without, or whose worker was killed,
+    gets them back; spread_sending never adds more than it keeps).
     """
     now = timezone.now()
     run_again(
@@ -140,13 +195,12 @@ def newsletter_clock() -> str:
     created = edition_create_due(now=now)
     if created:
         enqueue_sending(edition=created, when=created.scheduled_for)
-    results = editions_send_due(should_stop=_slice_deadline())
     parts = [f"{recovered} stalled task(s) recovered"]
     if created:
         parts.append(f"created edition {created.pk}")
-    parts += [
-        f"edition {edition.pk}: {_summary(report)}" for edition, report in results
-    ]
+    for edition in Edition.objects.due(now):
+        spread = spread_sending(edition_id=edition.pk)
+        parts.append(f"edition {edition.pk}: {spread} sending task(s) added")
     return "; ".join(parts)
 
 

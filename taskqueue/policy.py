@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
@@ -163,6 +164,48 @@ def enqueue_once(task: Task, *, run_after: datetime | None = None) -> bool:
             return False
         (task.using(run_after=run_after) if run_after else task).enqueue()
     return True
+
+
+def keep_copies(
+    task: Task,
+    *,
+    copies: int,
+    kwargs: dict,
+    alive_for: timedelta,
+    excluding: str | None = None,
+    run_after: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Enqueue runs of ``task(**kwargs)`` until ``copies`` of them are waiting
+    or running; returns how many it enqueued.
+
+    That is how work spreads over workers: each worker takes one copy, and a
+    copy that hands over (or dies) is replaced, never multiplied. A running
+    copy counts while it started within ``alive_for``; one running longer lost
+    its worker (a kill), so a replacement is enqueued without waiting for
+    TASKS_STALE_AFTER. ``excluding`` is the caller's own run (it is about to
+    end). Checking and enqueueing happen under one lock, as in enqueue_once;
+    with a backend that keeps no queue nothing is enqueued.
+    """
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return 0
+    now = now or timezone.now()
+    with _one_at_a_time(f"keep-copies:{task.module_path}"):
+        rows = DBTaskResult.objects.filter(
+            Q(status=TaskResultStatus.READY)
+            | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - alive_for),
+            task_path=task.module_path,
+        ).values_list("pk", "args_kwargs")
+        alive = sum(
+            1
+            for pk, args_kwargs in rows
+            if args_kwargs.get("kwargs") == kwargs and str(pk) != excluding
+        )
+        wanted = max(copies - alive, 0)
+        queued = task.using(run_after=run_after) if run_after else task
+        for _ in range(wanted):
+            queued.enqueue(**kwargs)
+    return wanted
 
 
 # A recurring task's successful runs are kept this long (not one row a run

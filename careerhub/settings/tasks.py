@@ -18,3 +18,7 @@ TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 300)
 # task runs before it hands over to a fresh one (other tasks get a turn).
 NEWSLETTER_CLOCK_SECONDS = env_int("NEWSLETTER_CLOCK_SECONDS", 60)
 NEWSLETTER_SEND_SLICE_SECONDS = env_int("NEWSLETTER_SEND_SLICE_SECONDS", 30)
+# Sending tasks an edition keeps waiting or running at once: every free
+# worker takes one, so keep it above the number of workers (the spare ones
+# wait in the queue and replace a slice that ends or a worker that dies).
+NEWSLETTER_SENDING_TASKS = env_int("NEWSLETTER_SENDING_TASKS", 4)
