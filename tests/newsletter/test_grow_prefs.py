@@ -42,16 +42,20 @@ def other():
 
 
 @pytest.fixture
-def browser():
-    """A reader's browser: cookies kept, CSRF checks enforced as in production."""
+def reader_client():
+    """A reader's browser: cookies kept, CSRF checks enforced as in production.
+
+    Not named ``browser``: that is Playwright's fixture, and the name would
+    sort these tests among the browser tests, after those that empty the
+    database (and with them the editors' group the next tests need)."""
     return Client(enforce_csrf_checks=True)
 
 
-def csrf_post(browser, page_url, path, data):
+def csrf_post(reader_client, page_url, path, data):
     """Open the page, then post its form as a browser would."""
-    page = browser.get(page_url)
+    page = reader_client.get(page_url)
     assert page.status_code == 200
-    return browser.post(path, data)
+    return reader_client.post(path, data)
 
 
 def chosen(subscriber):
@@ -150,29 +154,29 @@ def test_the_forms_only_take_posts(client, reader, name):
     "name", ["preferences-topics", "preferences-pause", "preferences-unsubscribe"]
 )
 def test_the_pages_store_nothing_on_the_device_and_the_link_authorises_a_post(
-    browser, reader, name
+    reader_client, reader, name
 ):
     """No CSRF cookie (nothing stored on the subscriber's device): the link's
     unguessable token authorises the POST, as for one-click unsubscribes; a
     POST to an unknown link changes nothing."""
-    page = browser.get(url("preferences", reader))
+    page = reader_client.get(url("preferences", reader))
     assert page.cookies == {} and "Set-Cookie" not in page.headers
 
-    refused = browser.post(url(name, "x" * 43), {"weeks": "2", "scope": "all"})
+    refused = reader_client.post(url(name, "x" * 43), {"weeks": "2", "scope": "all"})
     assert refused.status_code == 404
     reader.refresh_from_db()
     assert reader.status == "confirmed" and reader.paused_until is None
 
-    answered = browser.post(url(name, reader), {"weeks": "2", "scope": "all"})
+    answered = reader_client.post(url(name, reader), {"weeks": "2", "scope": "all"})
     assert answered.status_code == 200 and answered.cookies == {}
 
 
 # Topics ----------------------------------------------------------------------
 def test_choosing_topics_stores_them_and_the_page_shows_them_chosen(
-    browser, reader, topics
+    reader_client, reader, topics
 ):
     response = csrf_post(
-        browser,
+        reader_client,
         url("preferences", reader),
         url("preferences-topics", reader),
         {
@@ -184,7 +188,7 @@ def test_choosing_topics_stores_them_and_the_page_shows_them_chosen(
     assert response.status_code == 200
     assert "Your topics are saved." in response.text
     assert chosen(reader) == ["CVs", "Salary"]
-    page = browser.get(url("preferences", reader)).text
+    page = reader_client.get(url("preferences", reader)).text
     assert re.search(rf'value="{topics["Salary"].pk}"[^>]*checked', page)
     assert not re.search(rf'value="{topics["Interviews"].pk}"[^>]*checked', page)
 
