@@ -182,6 +182,12 @@ def _from_token(argument: str) -> Video | None:
     return Video(fields[0], fields[1], title, fields[2])
 
 
+def has_video(body_html: str) -> bool:
+    """True if the (stored) body shows a video: its page then needs the
+    click-to-load script, and no other page does."""
+    return bool(VIDEO_TOKEN.search(body_html or ""))
+
+
 def expand(body_html: str, *, outside: bool = False) -> str:
     """Swap video tokens for click-to-load frames (pages) or, ``outside`` the
     site (feeds, mails), for a link with the title."""

@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import body
+from articles import body, video
 from articles.models import (
     LISTING_DEFERRED_FIELDS,
     Article,
@@ -166,13 +166,16 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Worked out only when the fragments showing them are rendered.
-        related = SimpleLazyObject(lambda: self.related_list(article))
+        related = SimpleLazyObject(
+            lambda: self.related_list(article, ask_ranking=not self.preview)
+        )
         return super().get_context_data(
             body=partial(
                 body.for_page,
                 article,
                 viewer=self.request.user if self.preview else None,
             ),
+            has_video=video.has_video(article.body_html),
             related=related,
             # After the related list, which it leaves out (read by then).
             more_in_topic=SimpleLazyObject(
@@ -187,7 +190,10 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
         )
 
     @staticmethod
-    def related_list(article):
-        if article.related_ids is None and article.pk is not None:
+    def related_list(article, *, ask_ranking=True):
+        """The related list; a live page never ranked asks the worker to rank
+        it. A preview asks nothing: saving the draft ranks it, and a preview
+        leaves no trace on the server (no cache entry either)."""
+        if ask_ranking and article.related_ids is None and article.pk is not None:
             related_rank_missing(article_id=article.pk)  # ranked by the worker
         return Article.objects.related_to(article)

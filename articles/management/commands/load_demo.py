@@ -16,6 +16,7 @@ from taggit.models import Tag
 from articles import demo_library, read_more
 from articles.images import COVER_RATIO, make_renditions
 from articles.models import RENDERED_FIELDS, Article, Author, TopicDescription
+from articles.related_ranking import related_refresh
 from articles.services import article_write
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -219,6 +220,9 @@ class Command(BaseCommand):
                 ]
                 if picked and not article.related.exists():
                     article.related.set(picked)
+            # Ranked here, not left to the worker: the demo is complete as
+            # soon as it is loaded (a page never ranks a list itself).
+            related_refresh(article_ids=[article.pk for article in articles.values()])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(authors)} authors, {len(articles)} articles "
