@@ -128,6 +128,16 @@ def test_killed_worker_leaves_no_stall_and_its_rows_are_taken_within_the_lease(
     wait_for(lambda: len(sink.received) >= 40, 60, "the first mails")
 
     killed = workers["worker-a"]
+    # Killed while it holds rows it has not sent yet (a batch under way), not
+    # between batches when it holds only its mail in flight: those rows are
+    # what another sender must take over.
+    wait_for(
+        lambda: Delivery.objects.filter(
+            edition=edition, status="pending", claimed_by__contains=f":{killed.pid}:"
+        ).exists(),
+        60,
+        "worker-a to hold rows it has not sent yet",
+    )
     killed.kill()  # SIGKILL
     killed.wait()
     killed_at = time.monotonic()
