@@ -15,8 +15,6 @@ token in the URL is what authorises a POST, and a forger who had it could
 use the page itself.
 """
 
-import math
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -27,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from httpguard import ratelimit
 
-from . import preferences, subscribers, tokens
+from . import preferences, subscribers, tokens, views
 from .models import Subscriber
 from .preference_forms import PauseForm, TopicsForm
 
@@ -62,7 +60,7 @@ class SubscriberLinkView(View):
                 request, scope=RATE_SCOPE, rate=settings.NEWSLETTER_RATE_LIMIT
             )
             if wait:
-                return _rate_limited(request, wait)
+                return views.rate_limited(request, wait, attempts="changes")
         return super().dispatch(request, token)
 
     def page(self, *, notice="", topics_form=None, pause_form=None, status=200):
@@ -85,17 +83,6 @@ class SubscriberLinkView(View):
     def ended(self):
         """A POST to change a subscription that has ended: nothing changes."""
         return self.page(status=409)
-
-
-def _rate_limited(request, wait: int):
-    response = render(
-        request,
-        "newsletter/rate_limited.html",
-        {"minutes": math.ceil(wait / 60), "attempts": "changes"},
-        status=429,
-    )
-    response["Retry-After"] = str(wait)
-    return response
 
 
 class PreferencesView(SubscriberLinkView):

@@ -43,6 +43,20 @@ def _private(response):
     return response
 
 
+def rate_limited(request, wait: int, *, attempts: str = "") -> HttpResponse:
+    """The 429 page of every newsletter form: the minutes to wait, and
+    Retry-After in seconds. ``attempts`` names what was refused (the page
+    says "sign-ups" by default)."""
+    response = render(
+        request,
+        "newsletter/rate_limited.html",
+        {"minutes": math.ceil(wait / 60), "attempts": attempts},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 # CSRF: the sign-up form sits on every article page, and those pages are
 # served from shared caches to anonymous readers, so they cannot carry a
 # per-reader CSRF token (nor set a cookie). The POST is exempt instead, which
@@ -69,14 +83,7 @@ class SignupView(PublicPageMixin, View):
             request, scope="newsletter-signup", rate=settings.NEWSLETTER_RATE_LIMIT
         )
         if wait:
-            response = render(
-                request,
-                "newsletter/rate_limited.html",
-                {"minutes": math.ceil(wait / 60)},
-                status=429,
-            )
-            response["Retry-After"] = str(wait)
-            return _private(response)
+            return _private(rate_limited(request, wait))
         form = SignupForm(request.POST)
         if form.is_bot:
             return self.check_your_inbox(request, form)
