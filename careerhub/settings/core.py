@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "reader",
     "newsletter",
     "subscriber_imports",
+    # Cookieless readership counts and the editors' figures.
+    "audience",
     # The page cache's generation when the cache is per process.
     "freshness",
     # The shared HTTP cache in front (Varnish or a CDN) and its purges.
