@@ -85,7 +85,11 @@ def _over_limit(request) -> bool:
 
 def count_view(request) -> bool:
     """Count the view a beacon reports, if it may be; True if counted."""
-    if declined(request) or request.content_type != FORM:
+    if (
+        not settings.AUDIENCE_COUNTING
+        or declined(request)
+        or request.content_type != FORM
+    ):
         return False
     hit = parse(request.POST, own_domains=_own_domains(request))
     if hit is None or _over_limit(request):
@@ -96,7 +100,6 @@ def count_view(request) -> bool:
     )
     if flushing.buffer.add(day, hit, digest):
         flushing.flush()
-    flushing.flush_when_idle()
     return True
 
 

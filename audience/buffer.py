@@ -7,8 +7,8 @@ per table.
 
 What a killed process loses: the views it held and had not written yet, at
 most one batch (AUDIENCE_FLUSH_EVENTS views or AUDIENCE_FLUSH_SECONDS' worth,
-whichever is less). A process that ends normally (a gunicorn restart, or
-max_requests) writes them first (flush.py registers that at exit).
+whichever is less). A gunicorn worker that ends normally (a restart, or
+max_requests) writes them first (deploy/gunicorn.conf.py's worker_exit).
 """
 
 import threading

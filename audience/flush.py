@@ -8,7 +8,6 @@ against the live articles here, once per batch, not per view: a view of an
 id that is not live (forged, deleted, unpublished) is dropped.
 """
 
-import atexit
 import logging
 import threading
 import time
@@ -170,25 +169,30 @@ def flush() -> FlushReport | None:
         if batch is None:
             return None
         try:
-            return write(batch)
+            report = write(batch)
         except Exception:
             logger.exception("%d view(s) could not be written; lost.", batch.events)
             return None
+        logger.debug(
+            "Wrote %d view(s) (%d dropped) in %d statement(s).",
+            report.views,
+            report.dropped,
+            report.statements,
+        )
+        return report
     finally:
         _flushing.release()
-
-
-atexit.register(flush)
 
 
 _idle_flusher: list[threading.Thread] = []
 
 
 def flush_when_idle() -> None:
-    """Start (once per process) the thread that writes a batch that is due
-    when no beacon comes to write it: counts do not wait for the next reader.
-    Off with AUDIENCE_FLUSH_IN_BACKGROUND = False (tests flush by hand)."""
-    if _idle_flusher or not settings.AUDIENCE_FLUSH_IN_BACKGROUND:
+    """Start (once per process) a thread that writes a batch once it is due
+    when no beacon comes to write it, so counts never wait for the next
+    reader. gunicorn starts it in each worker (deploy/gunicorn.conf.py); the
+    development server and tests flush on the beacon's own thread only."""
+    if _idle_flusher:
         return
     thread = threading.Thread(target=_flush_forever, name="audience-flush", daemon=True)
     _idle_flusher.append(thread)
@@ -199,7 +203,7 @@ def _flush_forever() -> None:
     from django.db import connections
 
     while True:
-        time.sleep(buffer.max_seconds)
+        time.sleep(min(buffer.max_seconds, 1))
         if buffer.due():
             flush()
             connections.close_all()  # this thread's own connections only

@@ -115,6 +115,7 @@ class Migration(migrations.Migration):
                 (
                     "views",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Pages read that day (every page, not only articles).",
                     ),
@@ -122,6 +123,7 @@ class Migration(migrations.Migration):
                 (
                     "visitors",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Different readers that day, estimated: one browser on one connection counts once.",
                     ),
@@ -129,6 +131,7 @@ class Migration(migrations.Migration):
                 (
                     "signups",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Newsletter subscriptions confirmed that day.",
                     ),
@@ -153,7 +156,7 @@ class Migration(migrations.Migration):
                 ),
                 ("day", models.DateField()),
                 ("domain", models.CharField(max_length=253)),
-                ("views", models.PositiveIntegerField(default=0)),
+                ("views", models.PositiveIntegerField(db_default=0, default=0)),
             ],
             options={
                 "verbose_name": "referrer's day",
@@ -179,10 +182,11 @@ class Migration(migrations.Migration):
                 ),
                 ("day", models.DateField()),
                 ("term", models.CharField(max_length=100)),
-                ("searches", models.PositiveIntegerField(default=0)),
+                ("searches", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "empty",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="How many of these searches had no results.",
                     ),
@@ -234,7 +238,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("day", models.DateField()),
-                ("views", models.PositiveIntegerField(default=0)),
+                ("views", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "article",
                     models.ForeignKey(
@@ -272,7 +276,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("day", models.DateField()),
-                ("signups", models.PositiveIntegerField(default=0)),
+                ("signups", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "article",
                     models.ForeignKey(
