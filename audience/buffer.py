@@ -55,9 +55,10 @@ class Batch:
 class Buffer:
     """A thread-safe Batch that says when it is due to be written."""
 
-    def __init__(self, *, max_events: int, max_seconds: float):
+    def __init__(self, *, max_events: int, max_seconds: float, clock=time.monotonic):
         self.max_events = max_events
         self.max_seconds = max_seconds
+        self._clock = clock
         self._lock = threading.Lock()
         self._batch = Batch()
         self._since = 0.0  # monotonic time of the oldest view held
@@ -66,7 +67,7 @@ class Buffer:
         """Count one view; True when the batch is due to be written."""
         with self._lock:
             if not self._batch.events:
-                self._since = time.monotonic()
+                self._since = self._clock()
             self._batch.add(day, hit, digest)
             return self._due()
 
@@ -77,7 +78,7 @@ class Buffer:
     def _due(self) -> bool:
         return bool(self._batch.events) and (
             self._batch.events >= self.max_events
-            or time.monotonic() - self._since >= self.max_seconds
+            or self._clock() - self._since >= self.max_seconds
         )
 
     def __len__(self) -> int:

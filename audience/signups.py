@@ -61,5 +61,5 @@ def signup_count(*, source: str, day: date | None = None) -> None:
 
 def on_confirmed(sender, *, subscriber, **kwargs) -> None:
     """welcome_wanted receiver: count the sign-up once the confirmation is in."""
-    source = subscriber.source
-    transaction.on_commit(lambda: signup_count(source=source))
+    source, day = subscriber.source, timezone.localdate()
+    transaction.on_commit(lambda: signup_count(source=source, day=day))

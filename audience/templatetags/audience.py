@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..models import AudienceSettings
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def count_script():
         static("js/count.js"),
         reverse("audience:count"),
     )
+
+
+@register.simple_tag
+def figures_keep_days() -> int:
+    """How many days the daily figures are kept (the privacy page says it)."""
+    return AudienceSettings.load().keep_days
