@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.generic import View
 
 from httpguard import ratelimit
 from httpguard.clients import client_address
@@ -103,13 +104,18 @@ def count_view(request) -> bool:
     return True
 
 
-@csrf_exempt
-@never_cache
-@require_POST
-def beacon(request):
-    """Count a page view (maybe); always 204, whatever happened."""
-    try:
-        count_view(request)
-    except Exception:  # a count is never worth an error page
-        logger.exception("A page view could not be counted.")
-    return HttpResponse(status=204)
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class BeaconView(View):
+    """POST only (anything else: 405); no CSRF token, as the page that sends
+    it is cached and the same for everyone, and a forged beacon is no worse
+    than a real one (they are bounded per client)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        """Count a page view (maybe); always 204, whatever happened."""
+        try:
+            count_view(request)
+        except Exception:  # a count is never worth an error page
+            logger.exception("A page view could not be counted.")
+        return HttpResponse(status=204)
