@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
@@ -104,7 +104,7 @@ def count_view(request) -> bool:
     return True
 
 
-@method_decorator([csrf_exempt, never_cache], name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")
 class BeaconView(View):
     """POST only (anything else: 405); no CSRF token, as the page that sends
     it is cached and the same for everyone, and a forged beacon is no worse
@@ -114,8 +114,15 @@ class BeaconView(View):
 
     def post(self, request):
         """Count a page view (maybe); always 204, whatever happened."""
-        try:
-            count_view(request)
-        except Exception:  # a count is never worth an error page
-            logger.exception("A page view could not be counted.")
-        return HttpResponse(status=204)
+        return beacon_answer(request)
+
+
+def beacon_answer(request) -> HttpResponse:
+    """Count the view (maybe) and answer 204, whatever happened, never cached."""
+    try:
+        count_view(request)
+    except Exception:  # a count is never worth an error page
+        logger.exception("A page view could not be counted.")
+    response = HttpResponse(status=204)
+    add_never_cache_headers(response)
+    return response
