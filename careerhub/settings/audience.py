@@ -8,6 +8,7 @@ AUDIENCE_COUNTING = env_bool("AUDIENCE_COUNTING", True)
 # longest it holds any (seconds): a killed process loses at most that.
 AUDIENCE_FLUSH_EVENTS = env_int("AUDIENCE_FLUSH_EVENTS", 500)
 AUDIENCE_FLUSH_SECONDS = env_int("AUDIENCE_FLUSH_SECONDS", 5)
-# Views counted per client address and minute; beyond, beacons are answered
-# but not counted (a flood of forged beacons stays bounded).
+# Views counted per client address and minute, in each web process (see
+# audience/quota.py); beyond, beacons are answered but not counted (a flood
+# of forged beacons stays bounded).
 AUDIENCE_VIEWS_PER_MINUTE = env_int("AUDIENCE_VIEWS_PER_MINUTE", 120)
