@@ -9,7 +9,7 @@ The answer is always 204 with nothing in it and nothing set (no cookie, no
 storage): whether a view was counted is not told. Not counted: robots
 (robots.is_robot), Do-Not-Track or Global Privacy Control, logged-in staff,
 bodies over MAX_BODY_BYTES, and a client's views past
-AUDIENCE_VIEWS_PER_MINUTE.
+AUDIENCE_VIEWS_PER_MINUTE (quota.py).
 """
 
 import logging
@@ -18,14 +18,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.generic import View
 
-from httpguard import ratelimit
 from httpguard.clients import client_address
 
 from . import flush as flushing
+from . import quota
 from .events import domain_of, parse
 from .robots import is_robot
 from .visitors import visitor_digest
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 # A beacon is about 100 bytes; anything much bigger is not ours.
 MAX_BODY_BYTES = 1024
-RATE_SCOPE = "audience-views"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -73,16 +73,6 @@ def _own_domains(request) -> frozenset[str]:
     )
 
 
-def _over_limit(request) -> bool:
-    return bool(
-        ratelimit.hit(
-            request,
-            scope=RATE_SCOPE,
-            rate=(settings.AUDIENCE_VIEWS_PER_MINUTE, 60),
-        )
-    )
-
-
 def count_view(request) -> bool:
     """Count the view a beacon reports, if it may be; True if counted."""
     if (
@@ -92,24 +82,35 @@ def count_view(request) -> bool:
     ):
         return False
     hit = parse(request.POST, own_domains=_own_domains(request))
-    if hit is None or _over_limit(request):
+    address = client_address(request)
+    if hit is None or not quota.views.take(address, settings.AUDIENCE_VIEWS_PER_MINUTE):
         return False
     day = timezone.localdate()
-    digest = visitor_digest(
-        day, client_address(request), request.META.get("HTTP_USER_AGENT", "")
-    )
+    digest = visitor_digest(day, address, request.META.get("HTTP_USER_AGENT", ""))
     if flushing.buffer.add(day, hit, digest):
         flushing.flush()
     return True
 
 
-@csrf_exempt
-@never_cache
-@require_POST
-def beacon(request):
-    """Count a page view (maybe); always 204, whatever happened."""
+@method_decorator(csrf_exempt, name="dispatch")
+class BeaconView(View):
+    """POST only (anything else: 405); no CSRF token, as the page that sends
+    it is cached and the same for everyone, and a forged beacon is no worse
+    than a real one (they are bounded per client)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        """Count a page view (maybe); always 204, whatever happened."""
+        return beacon_answer(request)
+
+
+def beacon_answer(request) -> HttpResponse:
+    """Count the view (maybe) and answer 204, whatever happened, never cached."""
     try:
         count_view(request)
     except Exception:  # a count is never worth an error page
         logger.exception("A page view could not be counted.")
-    return HttpResponse(status=204)
+    response = HttpResponse(status=204)
+    add_never_cache_headers(response)
+    return response

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .beacon import beacon
+from .beacon import BeaconView
 
 app_name = "audience"
 
 urlpatterns = [
-    path("", beacon, name="count"),
+    path("", BeaconView.as_view(), name="count"),
 ]

@@ -1,7 +1,8 @@
 """`make bench-beacon`: what counting readers costs (issue 23, item 2).
 
-1. Builds a small corpus (ARTICLES, 200 by default) in the bench database:
-   BENCH_DATABASE_URL, or a SQLite file .bench/beacon.sqlite3 (emptied first).
+1. Uses the bench database's articles (BENCH_DATABASE_URL, as `make bench`,
+   or a SQLite file .bench/beacon.sqlite3), or builds ARTICLES (200 when
+   there are none); the figures' tables are emptied first.
 2. Starts gunicorn (2 sync workers, production settings, the hooks of
    deploy/gunicorn.conf.py) with a redis-server of its own for the cache
    (the rate limits), and measures with wrk:
@@ -46,13 +47,15 @@ from benchmarks.site import (
 
 LUA = Path(__file__).with_name("beacon.lua")
 WRITE_LINE = re.compile(r"Wrote (\d+) view\(s\) \((\d+) dropped\) in (\d+) statement")
+DEFAULT_ARTICLES = 200
+MAX_IDS = 2000
 READER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 
 
-def prepare(count: int) -> tuple[list[int], str]:
+def prepare(count: int | None) -> tuple[list[int], str]:
     """The corpus, and the cached page's path; audience tables emptied."""
     import django
 
@@ -69,7 +72,10 @@ def prepare(count: int) -> tuple[list[int], str]:
     for model in (*DAILY_FIGURES, VisitorMark, DaySalt):
         model.objects.all().delete()
     ids = list(Article.objects.live().order_by("pk").values_list("pk", flat=True))
-    if len(ids) != count:
+    if count is None and ids:  # `make bench`'s corpus: kept
+        log(f"Using the {len(ids):,} live articles there")
+    elif len(ids) != (count or DEFAULT_ARTICLES):
+        count = count or DEFAULT_ARTICLES
         log(f"Building {count:,} articles")
         corpus.wipe()
         ids = corpus.build(count, out=log)
@@ -193,12 +199,41 @@ def page_cpu(env, port, workers, path, rounds, seconds) -> dict:
     return {key: statistics.median(values) for key, values in numbers.items()}
 
 
+def page_cpu_in_process(path: str, requests: int = 2000) -> dict:
+    """The same, in this process (Django's test client, no server): less
+    disturbed by other load on the machine. Median of 5 runs each, alternately."""
+    from django.core.cache import caches
+    from django.test import Client, override_settings
+
+    numbers = {False: [], True: []}
+    client = Client(SERVER_NAME="127.0.0.1")
+    for done in range(10):
+        counting = bool(done % 2)
+        with override_settings(AUDIENCE_COUNTING=counting):
+            for cache in caches.all():
+                cache.clear()
+            page = client.get(path).content.decode()  # stored
+            assert ('data-url="/count/"' in page) == counting
+            began = time.process_time()
+            for _ in range(requests):
+                client.get(path)
+            numbers[counting].append((time.process_time() - began) * 1000 / requests)
+    result = {key: statistics.median(values) for key, values in numbers.items()}
+    log(
+        f"  page in process: {result[False]:.3f} ms CPU/request counting off, "
+        f"{result[True]:.3f} ms on"
+    )
+    return result
+
+
 def beacons(env, port, workers, ids, seconds, connections) -> dict:
     """Counted views/s under wrk, and a one-client flood."""
     views_before, _ = counted_so_far()
     wrk_env = {
         **os.environ,
-        "BEACON_IDS": ",".join(map(str, ids)),
+        # At most MAX_IDS of them, spread over all (an environment variable
+        # holds 128 KiB at most).
+        "BEACON_IDS": ",".join(map(str, ids[:: max(1, len(ids) // MAX_IDS)])),
         "BEACON_UA": READER_UA,
     }
     with Server(env, port, workers, counting=True, name="beacons") as server:
@@ -219,11 +254,12 @@ def beacons(env, port, workers, ids, seconds, connections) -> dict:
     return run
 
 
-def report(args, page: dict, run: dict, began: float) -> str:
+def report(args, articles, page: dict, inproc: dict, run: dict, began) -> str:
     counted_rate = run["counted"] / run["seconds"]
     more = (page[True] / page[False] - 1) * 100
+    more_inproc = (inproc[True] / inproc[False] - 1) * 100
     lines = [
-        f"\n## Beacon, gunicorn {args.workers} sync workers, {args.articles:,} "
+        f"\n## Beacon, gunicorn {args.workers} sync workers, {articles:,} "
         f"articles, wrk -c{args.connections} -d{args.seconds}s",
         f"Machine: {machine()} (shared: other processes load it)\n",
         "| measure | value |",
@@ -237,23 +273,31 @@ def report(args, page: dict, run: dict, began: float) -> str:
         f"({run['statements'] * 1000 / max(run['counted'], 1):.1f} per 1,000 views) |",
         f"| one client's flood: sent, counted | {run['flood_sent']:,}, "
         f"{run['flood_counted']:,} |",
-        f"| cached page CPU/request, counting off | {page[False]:.3f} ms |",
-        f"| cached page CPU/request, counting on | {page[True]:.3f} ms "
+        f"| cached page CPU/request under wrk, counting off | {page[False]:.3f} ms |",
+        f"| cached page CPU/request under wrk, counting on | {page[True]:.3f} ms "
         f"({more:+.1f}%) |",
+        f"| cached page CPU/request in process, off, on | "
+        f"{inproc[False]:.3f} ms, {inproc[True]:.3f} ms ({more_inproc:+.1f}%) |",
     ]
     lines.append(
         f"\nBeacon bench done in {time.monotonic() - began:.0f} s: "
         f"{counted_rate:.0f} counted views/s, {run['cpu_ms']:.2f} ms CPU per "
         f"beacon, {run['statements']:,} statements for {run['counted']:,} views, "
         f"flood {run['flood_counted']}/{run['flood_sent']} counted, cached page "
-        f"CPU {more:+.1f}% with counting on."
+        f"CPU {more:+.1f}% under wrk, {more_inproc:+.1f}% in process with "
+        "counting on."
     )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument(
+        "--articles",
+        type=int,
+        help=f"build this many (default: keep the bench database's, or build "
+        f"{DEFAULT_ARTICLES})",
+    )
     parser.add_argument("--seconds", type=int, default=10, help="of beacons")
     parser.add_argument("--page-seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=2, help="page, off and on")
@@ -274,15 +318,17 @@ def main() -> None:
         env["DJANGO_SETTINGS_MODULE"] = "benchmarks.beacon_settings"
         os.environ.update(env)
         ids, path = prepare(args.articles)
-        log(f"Step 1/2: the cached page {path}, {args.rounds} rounds off and on")
+        log(f"Step 1/3: the cached page {path}, {args.rounds} rounds off and on")
         page = page_cpu(env, port, args.workers, path, args.rounds, args.page_seconds)
-        log(f"Step 2/2: beacons for {args.seconds} s, then a 5 s flood")
+        log("Step 2/3: the cached page in this process, 5 rounds off and on")
+        inproc = page_cpu_in_process(path)
+        log(f"Step 3/3: beacons for {args.seconds} s, then a 5 s flood")
         run = beacons(env, port, args.workers, ids, args.seconds, args.connections)
     finally:
         if redis:
             redis.terminate()
             redis.wait(timeout=10)
-    log(report(args, page, run, began))
+    log(report(args, len(ids), page, inproc, run, began))
 
 
 if __name__ == "__main__":

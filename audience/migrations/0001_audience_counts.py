@@ -1,6 +1,7 @@
 """The readers' figures (issue 23), and the Editors group's permissions on
-them: view and change the settings, view the figures. Nobody is granted the
-visitor marks or day salts (raw, deleted within a day); Writers get none."""
+them (every permission of this app, as articles/roles.py EDITOR_APPS
+declares; the admin lets nobody add, change or delete a count, and shows no
+visitor mark or day salt). Writers get none."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -10,23 +11,11 @@ from django.db import migrations, models
 
 # Frozen here: a later change of articles/roles.py must not change this.
 EDITORS = "Editors"
-EDITOR_GRANTS = [
-    ("audiencesettings", "view"),
-    ("audiencesettings", "change"),
-    ("articleday", "view"),
-    ("siteday", "view"),
-    ("referrerday", "view"),
-    ("searchday", "view"),
-    ("signupday", "view"),
-]
 
 
 def _granted(apps, using):
     Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for model, action in EDITOR_GRANTS]
-    return Permission.objects.using(using).filter(
-        content_type__app_label="audience", codename__in=codenames
-    )
+    return Permission.objects.using(using).filter(content_type__app_label="audience")
 
 
 def grant_editors(apps, schema_editor):

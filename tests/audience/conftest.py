@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import cache
 
-from audience import flush, visitors
+from audience import flush, quota, visitors
 
 # A reader's browser, as Chromium on a desktop sends it.
 BROWSER = (
@@ -14,9 +14,10 @@ READER_ADDRESS = "203.0.113.7"
 
 
 @pytest.fixture(autouse=True)
-def empty_buffer():
-    """Each test starts with nothing held, no salt remembered and no rate
-    counted (the process's buffer and the locmem cache outlive a test)."""
+def empty_buffer(monkeypatch):
+    """Each test starts with nothing held, no salt remembered and no view
+    counted against a client (all of these outlive a test in the process)."""
+    monkeypatch.setattr(quota, "views", quota.PerMinute())
     flush.buffer.take()
     visitors._salts.clear()
     cache.clear()

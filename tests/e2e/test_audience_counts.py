@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from audience import flush as flushing
-from audience import visitors
+from audience import quota, visitors
 from audience.models import ArticleDay, ReferrerDay, SiteDay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,8 +25,9 @@ READER = (
 
 
 @pytest.fixture
-def counting(demo_site):
-    """Nothing held from earlier tests' pages, no rate counted."""
+def counting(demo_site, monkeypatch):
+    """Nothing held from earlier tests' pages, no view counted per client."""
+    monkeypatch.setattr(quota, "views", quota.PerMinute())
     flushing.buffer.take()
     visitors._salts.clear()
     cache.clear()
