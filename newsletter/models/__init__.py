@@ -1,7 +1,8 @@
 """The newsletter's tables: subscribers, their mail events, editions, their
-variants and deliveries, and the editors' settings, a module each. Their
+variants, deliveries and clicks, and the editors' settings, a module each. Their
 reads (the "which rows" rules) are in newsletter/querysets.py."""
 
+from .clicks import EditionClick
 from .delivery import Delivery
 from .edition import Edition, EditionArticle
 from .settings import NewsletterSettings
@@ -12,6 +13,7 @@ __all__ = [
     "Delivery",
     "Edition",
     "EditionArticle",
+    "EditionClick",
     "EditionVariant",
     "MailEvent",
     "NewsletterSettings",
