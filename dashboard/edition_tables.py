@@ -7,6 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from newsletter import editions, reports
+
 try:
     from newsletter.clicks import edition_clicks
 except ImportError:  # TEMPORARY until i23-clicks lands
@@ -22,6 +23,7 @@ except ImportError:  # TEMPORARY until i23-clicks lands
             (entry.article, counts.get(entry.article_id, 0))
             for entry in edition.edition_articles.select_related("article")
         ]
+
 
 from newsletter.models import Edition, Subscriber
 

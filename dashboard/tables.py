@@ -49,14 +49,15 @@ class Table:
 
 
 def name_articles(tables) -> None:
-    """Fill in the titles of every ArticleRef in ``tables`` (one query)."""
+    """Fill in the titles of the ArticleRefs in ``tables`` that have none
+    (one query for all, none when every one has its title)."""
     refs = [
         cell
         for table in tables
         if table is not None
         for row in table.rows
         for cell in row
-        if isinstance(cell, ArticleRef)
+        if isinstance(cell, ArticleRef) and not cell.title
     ]
     if not refs:
         return

@@ -35,7 +35,8 @@ def test_editor_sees_every_section_with_its_numbers(editor_client, seeded):
     assert review.index("Walt&#x27;s draft") < review.index("Wanda&#x27;s draft")
 
     scheduled = section(html, "dash-scheduled")
-    assert scheduled.index("Walt&#x27;s coming") < scheduled.index("Wanda&#x27;s coming")
+    walt, wanda = "Walt&#x27;s coming", "Wanda&#x27;s coming"
+    assert scheduled.index(walt) < scheduled.index(wanda)  # soonest first
     assert "Far ahead" not in scheduled
 
     upcoming = section(html, "dash-next-edition")
