@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from . import editions, reports
 from .desk import actions, pages, wording
+from .desk.click_table import click_counts
 from .desk.inlines import EditionArticleInline, MailEventInline
 from .desk.settings_admin import NewsletterSettingsAdmin
 from .models import (
@@ -122,6 +123,7 @@ class EditionAdmin(admin.ModelAdmin):
         "delivery_counts",
         "topic_variants",
         "outcome_counts",
+        "click_counts",
     ]
     readonly_fields = fields[3:]  # all but the first three: the sender writes them
     state = staticmethod(wording.state)
@@ -132,6 +134,7 @@ class EditionAdmin(admin.ModelAdmin):
     delivery_counts = staticmethod(wording.delivery_counts)
     topic_variants = staticmethod(wording.topic_variants)
     outcome_counts = staticmethod(wording.outcome_counts)
+    click_counts = staticmethod(click_counts)
 
     class Media:
         css = {"all": ["css/newsletter-admin.css"]}

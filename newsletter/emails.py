@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from reader.site_urls import site_parts, site_url
 
 from . import tokens
+from .clicks import click_url
 from .models import Edition, EditionVariant, Subscriber
 
 # Rendered once per batch, then replaced by each subscriber's own link.
@@ -178,7 +179,8 @@ def edition_render(
 ) -> tuple[str, str]:
     """The digest's text and HTML, with UNSUBSCRIBE_PLACEHOLDER for the link:
     the edition's live articles, or only those of ``article_ids`` (a
-    variant's share, newsletter/audience.py)."""
+    variant's share, newsletter/audience.py). Article links go through the
+    site to be counted (newsletter/clicks.py), the same for every subscriber."""
     live = edition.live_articles()
     if article_ids is not None:
         live = live.filter(article_id__in=article_ids)
@@ -187,7 +189,8 @@ def edition_render(
             "title": entry.article.title,
             # One line in the plain text part, whatever the editor typed.
             "excerpt": Truncator(one_line(entry.article.summary)).chars(200),
-            "url": site_url(entry.article.get_absolute_url()),
+            # Through the site, to count the click (the same link for all).
+            "url": click_url(edition_id=edition.pk, article_id=entry.article_id),
             "author": entry.article.author.name,
         }
         for entry in live

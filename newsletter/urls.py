@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import preference_views, views
+from . import click_views, preference_views, views
 
 app_name = "newsletter"
 
@@ -43,6 +43,8 @@ urlpatterns = [
         preference_views.DataDownloadView.as_view(),
         name="preferences-data-json",
     ),
+    # The digest's article links: counted, then sent on (click_views.py).
+    path("r/<str:token>/", click_views.ClickView.as_view(), name="click"),
     path("editions/", views.EditionListView.as_view(), name="editions"),
     path("editions/<int:pk>/", views.EditionDetailView.as_view(), name="edition"),
     # Bounce and complaint reports from mail services (newsletter/bounces.py).

@@ -12,6 +12,10 @@ NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600
 NEWSLETTER_UNCONFIRMED_DAYS = env_int("NEWSLETTER_UNCONFIRMED_DAYS", 30)
 # Sign-up POSTs allowed per client address: "<count>/<second|minute|hour|day>".
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "10/hour")
+# Clicks on the digest's article links counted per client address; beyond
+# it the reader is still sent on, the click is not counted (a flood of forged
+# clicks from one address stays bounded).
+NEWSLETTER_CLICK_RATE_LIMIT = os.environ.get("NEWSLETTER_CLICK_RATE_LIMIT", "30/hour")
 # Failed logins to the mail service webhooks allowed per client address;
 # then 429 until the period ends (the services themselves never fail).
 NEWSLETTER_WEBHOOK_FAILURE_LIMIT = os.environ.get(

@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from newsletter import delivery, editions, subscribers
+from newsletter.clicks import click_url
 from newsletter.models import Delivery, Edition, Subscriber
 from tests import factories
 from tests.factories import NOW, ArticleFactory, EditionFactory, SubscriberFactory
@@ -92,9 +93,12 @@ def test_digest_has_text_and_html_with_each_article_and_a_browser_link(
         assert browser in part
         assert "How to answer salary questions" in part
         assert "Say a range." in part
-        for article in edition.edition_articles.all():
-            if article.article.status == "published":
-                assert f"{SITE}{article.article.get_absolute_url()}" in part
+        for entry in edition.edition_articles.all():
+            # Each live article's link goes through the site (counted).
+            link = click_url(edition_id=edition.pk, article_id=entry.article_id)
+            assert link.startswith(f"{SITE}/newsletter/r/")
+            assert (link in part) is (entry.article.status == "published")
+            assert entry.article.get_absolute_url() not in part
         assert "Withdrawn piece" not in part
     assert message.body.index("salary questions") < message.body.index("CV that")
 
