@@ -7,24 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from newsletter import editions, reports
-
-try:
-    from newsletter.clicks import edition_clicks
-except ImportError:  # TEMPORARY until i23-clicks lands
-    from newsletter.models import EditionClick
-
-    def edition_clicks(edition):
-        counts = dict(
-            EditionClick.objects.filter(edition=edition).values_list(
-                "article_id", "clicks"
-            )
-        )
-        return [
-            (entry.article, counts.get(entry.article_id, 0))
-            for entry in edition.edition_articles.select_related("article")
-        ]
-
-
+from newsletter.clicks import edition_clicks
 from newsletter.models import Edition, Subscriber
 
 from .tables import ArticleRef, Table
