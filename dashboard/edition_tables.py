@@ -79,10 +79,14 @@ def next_edition(*, now: datetime, days=None) -> NextEdition:
 def last_edition(*, with_clicks: bool) -> LastEdition | None:
     """The edition that went out last (or is going out), with its delivery
     counts, what happened after it and its clicks per article."""
+    newest = Edition.objects.archived().order_by(
+        F("started_at").desc(nulls_last=True), "-pk"
+    )
+    # Counted for that one edition: annotating every edition first would
+    # count every delivery ever made.
     edition = (
-        Edition.objects.archived()
+        Edition.objects.filter(pk__in=newest.values("pk")[:1])
         .with_delivery_counts()
-        .order_by(F("started_at").desc(nulls_last=True), "-pk")
         .first()
     )
     if edition is None:
