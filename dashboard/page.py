@@ -82,6 +82,14 @@ def _trends(daily) -> dict:
     signups = charts.Series("sign-ups", "dash-signups", [row[3] for row in daily.rows])
     return {
         "daily": daily,
+        # The sign-ups chart's own numbers (the daily CSV has them too).
+        "daily_signups": Table(
+            name="daily",
+            caption=f"Sign-ups per day, last {daily.days} days",
+            columns=["day", "sign-ups"],
+            rows=[[row[0], row[3]] for row in daily.rows],
+            days=daily.days,
+        ),
         "readers_chart": charts.line_chart(
             id="chart-readers",
             title=f"Views and visitors per day, last {daily.days} days",
