@@ -1,6 +1,7 @@
 """Clicks per article per edition (newsletter/clicks.py), and the Editors
-group's permission to view them (the counts are written by the redirect view
-only, so editors get no add, change or delete)."""
+group's permissions on them, as articles/roles.py declares for every
+newsletter model (the admin shows the counts on the edition's page only; the
+redirect view alone writes them)."""
 
 import django.db.models.deletion
 from django.apps import apps as global_apps
@@ -9,13 +10,13 @@ from django.db import migrations, models
 
 # Frozen here: a later change of articles/roles.py must not change this.
 EDITORS = "Editors"
-VIEW_CLICKS = "view_editionclick"
+CLICK_MODEL = "editionclick"
 
 
-def _view_permission(apps, using):
+def _click_permissions(apps, using):
     Permission = apps.get_model("auth", "Permission")
     return Permission.objects.using(using).filter(
-        content_type__app_label="newsletter", codename=VIEW_CLICKS
+        content_type__app_label="newsletter", content_type__model=CLICK_MODEL
     )
 
 
@@ -26,7 +27,7 @@ def grant_clicks_to_editors(apps, schema_editor):
     )
     Group = apps.get_model("auth", "Group")
     editors, _ = Group.objects.using(using).get_or_create(name=EDITORS)
-    editors.permissions.add(*_view_permission(apps, using))
+    editors.permissions.add(*_click_permissions(apps, using))
 
 
 def revoke_clicks_from_editors(apps, schema_editor):
@@ -34,7 +35,7 @@ def revoke_clicks_from_editors(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     editors = Group.objects.using(using).filter(name=EDITORS).first()
     if editors is not None:
-        editors.permissions.remove(*_view_permission(apps, using))
+        editors.permissions.remove(*_click_permissions(apps, using))
 
 
 class Migration(migrations.Migration):
