@@ -10,7 +10,10 @@ from newsletter import editions, reports
 from newsletter.clicks import edition_clicks
 from newsletter.models import Edition, Subscriber
 
+from .memo import remembered
 from .tables import ArticleRef, Table
+
+NOTHING = "none"  # no edition went out yet (a cached None would not stick)
 
 # Articles listed for a weekly edition not made yet (what it holds so far).
 PREVIEW_LIMIT = 20
@@ -78,7 +81,20 @@ def next_edition(*, now: datetime, days=None) -> NextEdition:
 
 def last_edition(*, with_clicks: bool) -> LastEdition | None:
     """The edition that went out last (or is going out), with its delivery
-    counts, what happened after it and its clicks per article."""
+    counts and what happened after it (kept a minute: memo.py), and its
+    clicks per article (always fresh)."""
+    counted = remembered("last-edition", _last_counted)
+    if counted == NOTHING:
+        return None
+    edition, outcome = counted
+    return LastEdition(
+        edition=edition,
+        outcome=outcome,
+        table=clicks_table(edition) if with_clicks else None,
+    )
+
+
+def _last_counted():
     newest = Edition.objects.archived().order_by(
         F("started_at").desc(nulls_last=True), "-pk"
     )
@@ -90,13 +106,8 @@ def last_edition(*, with_clicks: bool) -> LastEdition | None:
         .first()
     )
     if edition is None:
-        return None
-    outcome = reports.edition_outcomes([edition])[edition.pk]
-    return LastEdition(
-        edition=edition,
-        outcome=outcome,
-        table=clicks_table(edition) if with_clicks else None,
-    )
+        return NOTHING
+    return edition, reports.edition_outcomes([edition])[edition.pk]
 
 
 def clicks_table(edition: Edition) -> Table:

@@ -7,6 +7,7 @@ titles come afterwards, for all tables at once (tables.name_articles).
 
 from audience import figures
 
+from .memo import remembered
 from .tables import ArticleRef, Table
 
 LIMIT = 10
@@ -14,11 +15,16 @@ TREND_DAYS = 30
 
 
 def most_read_table(*, days: int, limit=LIMIT, **_) -> Table:
+    """The sum over every article's days: kept a minute (memo.py)."""
+    top = remembered(
+        f"most-read:{days}:{limit}:{figures.first_day(days)}",
+        lambda: figures.most_read(days, limit),
+    )
     return Table(
         name="most-read",
         caption=f"Most read, last {days} days",
         columns=["article", "views"],
-        rows=[[ArticleRef(pk), views] for pk, views in figures.most_read(days, limit)],
+        rows=[[ArticleRef(pk), views] for pk, views in top],
         days=days,
         empty="No article read yet.",
     )

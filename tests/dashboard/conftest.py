@@ -1,10 +1,20 @@
 """Seeded figures for the dashboard's tests, all at NOW (tests.factories)."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.dashboard.seed import Seeded, seed
 from tests.factories import EditorFactory, WriterFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard keeps sums a minute (dashboard/memo.py): not from one
+    test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
