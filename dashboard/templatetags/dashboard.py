@@ -5,7 +5,7 @@ the admin site (httpguard) nor the desk imports it."""
 from datetime import date, datetime
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from desk.moments import when
@@ -47,5 +47,5 @@ def dash_cell(value) -> str:
     if isinstance(value, date):
         return date_format(value, "D j M")
     if isinstance(value, int):
-        return number_format(value, force_grouping=True)
+        return f"{value:,}"  # the site's language (en-GB) groups with commas
     return "" if value is None else str(value)
