@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,10 +16,12 @@ from audience.models import SiteDay
 from tests.dashboard.seed import seed
 from tests.e2e.helpers import (
     AXE_FAILING_IMPACTS,
+    SCREENSHOTS,
     axe_violations,
     both_viewports,
     describe_violations,
     log_in_to_admin,
+    screenshot,
 )
 from tests.factories import EditorFactory, WriterFactory
 
@@ -27,6 +30,7 @@ from tests.factories import EditorFactory, WriterFactory
 def figures(transactional_db):
     """Editors as the migrations make them (a transactional test flushed
     them), a writer, and a month of figures."""
+    cache.clear()  # sums kept a minute (dashboard/memo.py) from another test
     apply_role_permissions()
     Group.objects.get(name=EDITORS).permissions.add(
         *Permission.objects.filter(content_type__app_label="audience")
@@ -69,12 +73,16 @@ HIDDEN = {"edna": [], "wanda": ["Next edition", "Most read", "Readers per day"]}
 
 
 def scan(new_context, axe_js, viewport, who: str, scheme: str) -> None:
+    """axe on /admin/ in one colour scheme, with a screenshot of it."""
     # axe goes in as an inline script, which the policy blocks: this context
     # alone bypasses CSP, and only scans.
     context = new_context(bypass_csp=True, color_scheme=scheme, viewport=viewport)
     page = context.new_page()
     log_in_to_admin(page, who)
     page.goto("/admin/")
+    folder = SCREENSHOTS / "dashboard-schemes"
+    folder.mkdir(parents=True, exist_ok=True)
+    screenshot(page, folder / f"{who}-{viewport['width']}px-{scheme}.png")
     violations = axe_violations(page, axe_js)
     print(describe_violations(violations))
     failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
