@@ -27,6 +27,8 @@ def most_read_table(*, days: int, limit=LIMIT, **_) -> Table:
         rows=[[ArticleRef(pk), views] for pk, views in top],
         days=days,
         empty="No article read yet.",
+        admin_list="admin:audience_articleday_changelist",
+        admin_list_text="Every article's days",
     )
 
 
@@ -39,6 +41,8 @@ def daily_table(*, days: int = TREND_DAYS, rows=None, **_) -> Table:
         columns=["day", "views", "visitors", "sign-ups"],
         rows=[[row.day, row.views, row.visitors, row.signups] for row in rows],
         days=days,
+        admin_list="admin:audience_siteday_changelist",
+        admin_list_text="Every day's figures",
     )
 
 
@@ -53,6 +57,8 @@ def signups_table(*, days: int = TREND_DAYS, limit=LIMIT, **_) -> Table:
         ],
         days=days,
         empty="No sign-up came from an article's page.",
+        admin_list="admin:audience_signupday_changelist",
+        admin_list_text="Sign-ups by day and article",
     )
 
 
@@ -64,6 +70,8 @@ def empty_searches_table(*, days: int = TREND_DAYS, limit=LIMIT, **_) -> Table:
         rows=[[term, count] for term, count in figures.empty_searches(days, limit)],
         days=days,
         empty="Every search found something.",
+        admin_list="admin:audience_searchday_changelist",
+        admin_list_text="Every search by day",
     )
 
 
@@ -75,4 +83,6 @@ def referrers_table(*, days: int = TREND_DAYS, limit=LIMIT, **_) -> Table:
         rows=[[domain, views] for domain, views in figures.referrers(days, limit)],
         days=days,
         empty="No reader came from another site.",
+        admin_list="admin:audience_referrerday_changelist",
+        admin_list_text="Every site by day",
     )

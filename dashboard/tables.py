@@ -40,6 +40,13 @@ class Table:
     rows: list[list] = field(default_factory=list)
     days: int | None = None  # the period it covers, when it has one
     empty: str = "Nothing yet."
+    # The admin list behind it, linked under the table.
+    admin_list: str = ""
+    admin_list_text: str = ""
+
+    @property
+    def admin_url(self) -> str:
+        return reverse(self.admin_list) if self.admin_list else ""
 
     @property
     def numeric(self) -> list[bool]:

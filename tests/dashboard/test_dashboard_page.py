@@ -75,6 +75,15 @@ def test_editor_sees_every_section_with_its_numbers(editor_client, seeded):
 
     referrers = section(html, "dash-referrers")
     assert referrers.index("news.example") < referrers.index("social.example")
+    # Each figures table links to the admin list it sums.
+    for heading, model in [
+        ("dash-readers", "siteday"),
+        ("dash-most-read", "articleday"),
+        ("dash-signups", "signupday"),
+        ("dash-searches", "searchday"),
+        ("dash-referrers", "referrerday"),
+    ]:
+        assert reverse(f"admin:audience_{model}_changelist") in section(html, heading)
     # The stock list of every admin section is still there, below.
     assert 'id="dash-apps-title"' in html
     assert reverse("admin:articles_article_changelist") in html
