@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Exact versions of everything installed (see `make upgrade`).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test test-e2e lint format upgrade bench bench-budgets bench-dashboard bench-digest bench-import check-deploy clean python
+.PHONY: run test test-e2e lint format upgrade bench bench-beacon bench-budgets bench-dashboard bench-digest bench-import check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -75,6 +75,11 @@ format: $(STAMP)
 # PostgreSQL (that database is emptied). See benchmarks/site.py.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.site --articles $(or $(ARTICLES),1000)
+
+# The readers' figures: counted views/s, CPU per beacon, database writes, and
+# the cached page's CPU with counting on and off. See benchmarks/beacon.py.
+bench-beacon: $(STAMP)
+	$(BIN)/python -m benchmarks.beacon $(if $(ARTICLES),--articles $(ARTICLES))
 
 # Time and memory budgets of the reader pages (pytest-benchmark).
 bench-budgets: $(STAMP)

@@ -4,7 +4,7 @@ Two groups, created by a data migration and kept up to date by
 ``apply_role_permissions``:
 
 - Editors manage everything editorial (articles, authors, topics, the
-  newsletter) and publish.
+  newsletter) and publish, and read the readers' figures.
 - Writers add articles and change their own drafts; they cannot publish.
 
 Whether a user may change *every* article, or only their own drafts, follows
@@ -26,7 +26,7 @@ PUBLISH_NAME = "Can publish articles"
 
 # Editors get every permission of these apps' models, including models added
 # later: a new newsletter migration calls apply_role_permissions for its models.
-EDITOR_APPS = ("articles", "taggit", "newsletter", "subscriber_imports")
+EDITOR_APPS = ("articles", "taggit", "newsletter", "subscriber_imports", "audience")
 WRITER_PERMISSIONS = (
     ("articles", "add_article"),
     ("articles", "change_article"),

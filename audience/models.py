@@ -23,7 +23,7 @@ class ArticleDay(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="+"
     )
-    views = models.PositiveIntegerField(default=0)
+    views = models.PositiveIntegerField(db_default=0, default=0)
 
     class Meta:
         verbose_name = "article's day"
@@ -44,15 +44,20 @@ class SiteDay(models.Model):
 
     day = models.DateField(unique=True)
     views = models.PositiveIntegerField(
-        default=0, help_text="Pages read that day (every page, not only articles)."
+        db_default=0,
+        default=0,
+        help_text="Pages read that day (every page, not only articles).",
     )
     visitors = models.PositiveIntegerField(
+        db_default=0,
         default=0,
         help_text="Different readers that day, estimated: one browser on one "
         "connection counts once.",
     )
     signups = models.PositiveIntegerField(
-        default=0, help_text="Newsletter subscriptions confirmed that day."
+        db_default=0,
+        default=0,
+        help_text="Newsletter subscriptions confirmed that day.",
     )
 
     class Meta:
@@ -68,7 +73,7 @@ class ReferrerDay(models.Model):
 
     day = models.DateField()
     domain = models.CharField(max_length=DOMAIN_LENGTH)
-    views = models.PositiveIntegerField(default=0)
+    views = models.PositiveIntegerField(db_default=0, default=0)
 
     class Meta:
         verbose_name = "referrer's day"
@@ -88,9 +93,9 @@ class SearchDay(models.Model):
 
     day = models.DateField()
     term = models.CharField(max_length=TERM_LENGTH)
-    searches = models.PositiveIntegerField(default=0)
+    searches = models.PositiveIntegerField(db_default=0, default=0)
     empty = models.PositiveIntegerField(
-        default=0, help_text="How many of these searches had no results."
+        db_default=0, default=0, help_text="How many of these searches had no results."
     )
 
     class Meta:
@@ -111,7 +116,7 @@ class SignupDay(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="+"
     )
-    signups = models.PositiveIntegerField(default=0)
+    signups = models.PositiveIntegerField(db_default=0, default=0)
 
     class Meta:
         verbose_name = "sign-ups' day"

@@ -48,6 +48,8 @@ urlpatterns = [
         name="robots",
     ),
     path("newsletter/", include("newsletter.urls")),
+    # The readers' figures' beacon (static/js/count.js): POST only, 204.
+    path("count/", include("audience.urls")),
     # Site pages: plain templates, the same for every reader.
     path(
         "about/",

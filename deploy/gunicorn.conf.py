@@ -39,7 +39,7 @@ max_requests_jitter = max_requests // 10
 preload_app = False
 # Access log on stdout (journald collects it): client address as nginx saw it,
 # request, status, bytes, duration in microseconds.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: none
 access_log_format = (
     '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)sus'
 )
@@ -49,3 +49,17 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Temporary files of the worker heartbeat in memory, not on a slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+# The readers' figures (audience/flush.py): each worker writes its batch of
+# counts when due even while no beacon comes, and before it exits.
+def post_worker_init(worker):
+    from audience.flush import flush_when_idle
+
+    flush_when_idle()
+
+
+def worker_exit(server, worker):
+    from audience.flush import flush
+
+    flush()

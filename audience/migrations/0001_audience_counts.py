@@ -1,6 +1,7 @@
 """The readers' figures (issue 23), and the Editors group's permissions on
-them: view and change the settings, view the figures. Nobody is granted the
-visitor marks or day salts (raw, deleted within a day); Writers get none."""
+them (every permission of this app, as articles/roles.py EDITOR_APPS
+declares; the admin lets nobody add, change or delete a count, and shows no
+visitor mark or day salt). Writers get none."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -10,23 +11,11 @@ from django.db import migrations, models
 
 # Frozen here: a later change of articles/roles.py must not change this.
 EDITORS = "Editors"
-EDITOR_GRANTS = [
-    ("audiencesettings", "view"),
-    ("audiencesettings", "change"),
-    ("articleday", "view"),
-    ("siteday", "view"),
-    ("referrerday", "view"),
-    ("searchday", "view"),
-    ("signupday", "view"),
-]
 
 
 def _granted(apps, using):
     Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for model, action in EDITOR_GRANTS]
-    return Permission.objects.using(using).filter(
-        content_type__app_label="audience", codename__in=codenames
-    )
+    return Permission.objects.using(using).filter(content_type__app_label="audience")
 
 
 def grant_editors(apps, schema_editor):
@@ -115,6 +104,7 @@ class Migration(migrations.Migration):
                 (
                     "views",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Pages read that day (every page, not only articles).",
                     ),
@@ -122,6 +112,7 @@ class Migration(migrations.Migration):
                 (
                     "visitors",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Different readers that day, estimated: one browser on one connection counts once.",
                     ),
@@ -129,6 +120,7 @@ class Migration(migrations.Migration):
                 (
                     "signups",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="Newsletter subscriptions confirmed that day.",
                     ),
@@ -153,7 +145,7 @@ class Migration(migrations.Migration):
                 ),
                 ("day", models.DateField()),
                 ("domain", models.CharField(max_length=253)),
-                ("views", models.PositiveIntegerField(default=0)),
+                ("views", models.PositiveIntegerField(db_default=0, default=0)),
             ],
             options={
                 "verbose_name": "referrer's day",
@@ -179,10 +171,11 @@ class Migration(migrations.Migration):
                 ),
                 ("day", models.DateField()),
                 ("term", models.CharField(max_length=100)),
-                ("searches", models.PositiveIntegerField(default=0)),
+                ("searches", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "empty",
                     models.PositiveIntegerField(
+                        db_default=0,
                         default=0,
                         help_text="How many of these searches had no results.",
                     ),
@@ -234,7 +227,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("day", models.DateField()),
-                ("views", models.PositiveIntegerField(default=0)),
+                ("views", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "article",
                     models.ForeignKey(
@@ -272,7 +265,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("day", models.DateField()),
-                ("signups", models.PositiveIntegerField(default=0)),
+                ("signups", models.PositiveIntegerField(db_default=0, default=0)),
                 (
                     "article",
                     models.ForeignKey(

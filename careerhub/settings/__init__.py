@@ -6,6 +6,7 @@ deploy/careerhub.env.example. One module per concern, each reading its own
 variables: ``DJANGO_SETTINGS_MODULE=careerhub.settings`` gathers them all.
 """
 
+from careerhub.settings.audience import *  # noqa: F403
 from careerhub.settings.caches import *  # noqa: F403
 from careerhub.settings.core import *  # noqa: F403
 from careerhub.settings.database import *  # noqa: F403

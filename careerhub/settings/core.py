@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A reader's beacon (the readers' figures) is counted and answered at
+    # once: it needs nothing below (audience/middleware.py).
+    "audience.middleware.BeaconMiddleware",
     # Anonymous page cache and 304s, first: a stored page is answered before
     # any other middleware runs, with the headers they added when it was
     # rendered (see reader/page_middleware.py).

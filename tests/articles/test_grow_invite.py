@@ -138,9 +138,11 @@ def test_the_article_page_loads_nothing_from_another_site(client, article):
         for address in re.findall(r'(?:src|srcset|href)="([^"]+)"', tag):
             assert address.startswith("/"), f"{tag} loads from elsewhere"
     assert "<iframe" not in page
-    # The one script is the site's own, and no inline script runs.
+    # The scripts are the site's own (the readers' figures' beacon, issue
+    # 23, and sharing), and no inline script runs.
     scripts = re.findall(r"<script\b[^>]*>", page)
     assert scripts == [
+        '<script src="/static/js/count.js" data-url="/count/" defer>',
         '<script type="application/ld+json">',
         '<script src="/static/js/share.js" defer>',
     ]
