@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Exact versions of everything installed (see `make upgrade`).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test test-e2e lint format upgrade bench bench-beacon bench-budgets bench-digest bench-import check-deploy clean python
+.PHONY: run test test-e2e lint format upgrade bench bench-beacon bench-budgets bench-dashboard bench-digest bench-import check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -86,6 +86,13 @@ bench-beacon: $(STAMP)
 # Time and memory budgets of the reader pages (pytest-benchmark).
 bench-budgets: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-enable -p no:randomly
+
+# The editor's dashboard (/admin/) at ARTICLES articles (100,000 by default)
+# and two years of readers' figures, timed in process as a logged-in editor.
+# BENCH_DATABASE_URL for PostgreSQL (that database is emptied); else SQLite
+# in .bench/. See benchmarks/dashboard.py.
+bench-dashboard: $(STAMP)
+	$(BIN)/python -m benchmarks.dashboard --articles $(or $(ARTICLES),100000)
 
 # One digest to N subscribers over SMTP to a local sink (PostgreSQL: DATABASE_URL).
 # Subscribers spread over TOPIC_SETS distinct topic choices (one variant each).

@@ -27,6 +27,8 @@ urlpatterns = [
         "admin/r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
     ),
+    # The editor's dashboard's CSV exports, under the admin's address.
+    path("admin/dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("", include("reader.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

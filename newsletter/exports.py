@@ -22,7 +22,8 @@ class _Echo:
         return value
 
 
-def _csv_cell(value) -> str:
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: a leading quote defuses formulas."""
     text = "" if value is None else str(value)
     # Spreadsheets run cells starting with these as formulas.
     return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
@@ -33,6 +34,6 @@ def subscribers_csv_lines(*, subscribers: QuerySet) -> Iterator[str]:
     writer = csv.writer(_Echo())
     rows = subscribers.order_by("pk").values_list(*CSV_COLUMNS).iterator()
     return (
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
         for row in [CSV_COLUMNS, *rows]
     )

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "subscriber_imports",
     # Cookieless readership counts and the editors' figures.
     "audience",
+    # The editor's dashboard: the admin's front page.
+    "dashboard",
     # The page cache's generation when the cache is per process.
     "freshness",
     # The shared HTTP cache in front (Varnish or a CDN) and its purges.
