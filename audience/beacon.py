@@ -7,7 +7,7 @@ page is (an article's id, a search term) and the referring site's host.
 
 The answer is always 204 with nothing in it and nothing set (no cookie, no
 storage): whether a view was counted is not told. Not counted: robots
-(robots.is_robot), Do-Not-Track or Global Privacy Control, logged-in staff,
+(httpguard.robots), Do-Not-Track or Global Privacy Control, logged-in staff,
 bodies over MAX_BODY_BYTES, and a client's views past
 AUDIENCE_VIEWS_PER_MINUTE (quota.py).
 """
@@ -24,11 +24,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
 from httpguard.clients import client_address
+from httpguard.robots import not_counted
 
 from . import flush as flushing
 from . import quota
 from .events import domain_of, parse
-from .robots import is_robot
 from .visitors import visitor_digest
 
 logger = logging.getLogger(__name__)
@@ -41,13 +41,7 @@ FORM = "application/x-www-form-urlencoded"
 def declined(request) -> bool:
     """True for a request whose view is not to be counted (cheapest first)."""
     meta = request.META
-    return (
-        meta.get("HTTP_DNT", "").strip() == "1"
-        or meta.get("HTTP_SEC_GPC", "").strip() == "1"
-        or _too_big(meta)
-        or is_robot(meta.get("HTTP_USER_AGENT", ""))
-        or _is_staff(request)
-    )
+    return not_counted(meta) or _too_big(meta) or _is_staff(request)
 
 
 def _too_big(meta) -> bool:

@@ -14,8 +14,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from articles.models import Article
-from audience.robots import is_robot
 from httpguard import ratelimit
+from httpguard.robots import not_counted
 
 from . import clicks
 from .models import Edition
@@ -35,11 +35,12 @@ def is_prefetch(request) -> bool:
 
 
 def is_countable(request) -> bool:
-    """A person's click: a GET from a browser, not a robot's or a prefetch.
+    """A person's click: a GET from a browser, not a robot's or a prefetch,
+    from a reader who has not asked not to be tracked (httpguard.robots).
     Checked before the rate limit, so robots do not use up a reader's share."""
     return (
         request.method == "GET"
-        and not is_robot(request.META.get("HTTP_USER_AGENT", ""))
+        and not not_counted(request.META)
         and not is_prefetch(request)
     )
 

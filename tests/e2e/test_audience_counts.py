@@ -17,7 +17,7 @@ from audience.models import ArticleDay, ReferrerDay, SiteDay
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Headless Chromium names itself HeadlessChrome, a robot by the rule the
-# counts use (audience/robots.py): the test browses as a reader's Chromium.
+# counts use (httpguard/robots.py): the test browses as a reader's Chromium.
 READER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"

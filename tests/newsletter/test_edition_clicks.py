@@ -166,10 +166,21 @@ def test_the_answer_is_never_cached_and_sets_no_cookie(client, sent):
         {"Sec-Purpose": "prefetch"},
         {"Sec-Purpose": "prefetch;prerender"},
         {"Purpose": "prefetch"},
+        {"DNT": "1"},
+        {"Sec-GPC": "1"},
     ],
-    ids=["crawler", "script", "no-agent", "sec-purpose", "prerender", "purpose"],
+    ids=[
+        "crawler",
+        "script",
+        "no-agent",
+        "sec-purpose",
+        "prerender",
+        "purpose",
+        "do-not-track",
+        "global-privacy-control",
+    ],
 )
-def test_robots_and_prefetches_are_sent_on_but_not_counted(
+def test_robots_prefetches_and_readers_not_tracked_are_sent_on_uncounted(
     client, sent, articles, headers
 ):
     edition, (message, _), _ = sent
