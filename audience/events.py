@@ -26,6 +26,14 @@ ARTICLE_ID = re.compile(r"[1-9][0-9]{0,18}")
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"{LABEL}(?:\.{LABEL})*")
 PORT = re.compile(r":[0-9]{1,5}$")
+# What a person may type about themselves into a search box: an email
+# address, a phone or account number. Such a search is counted with its
+# words withheld (WITHHELD), so the figures never keep them.
+EMAIL = re.compile(r"\S@\S")
+NUMBER_RUN = re.compile(r"[0-9][0-9 ()./+-]*[0-9]")
+PERSONAL_DIGITS = 7  # a run with this many digits is a phone or account number
+YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b")  # "2026-2027 salaries" is not one
+WITHHELD = "(withheld: an address or number)"
 # What a page is: an article, a page of search results, any other page.
 ARTICLE, SEARCH, OTHER = "article", "search", "other"
 KINDS = frozenset({ARTICLE, SEARCH, OTHER})
@@ -44,8 +52,21 @@ class Hit:
 
 def normalise_term(text: str) -> str:
     """A search term as counted: casefolded, whitespace collapsed, cut to
-    TERM_LENGTH characters ("  Job  Interview " -> "job interview")."""
-    return " ".join(text.casefold().split())[:TERM_LENGTH].rstrip()
+    TERM_LENGTH characters ("  Job  Interview " -> "job interview"); a
+    term with an email address or a long number in it is WITHHELD."""
+    term = " ".join(text.casefold().split())
+    if is_personal(term):
+        return WITHHELD
+    return term[:TERM_LENGTH].rstrip()
+
+
+def is_personal(term: str) -> bool:
+    """An email address, or a run of numbers with PERSONAL_DIGITS digits or
+    more ("020 7946 0958"; not "2026-2027" or "top 10")."""
+    return bool(EMAIL.search(term)) or any(
+        sum(char.isdigit() for char in run) >= PERSONAL_DIGITS
+        for run in NUMBER_RUN.findall(YEAR.sub(" ", term))
+    )
 
 
 def domain_of(host: str) -> str:

@@ -242,12 +242,20 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "articles' days",
                 "indexes": [
                     models.Index(
-                        fields=["article", "day"], name="audience_ar_article_94eb59_idx"
-                    )
+                        fields=["article", "day"],
+                        include=["views"],
+                        name="audience_ar_article_94eb59_idx",
+                    ),
+                    models.Index(
+                        fields=["day"],
+                        include=["article", "views"],
+                        name="audience_article_day_views",
+                    ),
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("day", "article"), name="audience_article_day"
+                        fields=("day", "article"),
+                        name="audience_article_day",
                     )
                 ],
             },

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from audience.events import WITHHELD
 from audience.flush import flush
 from audience.models import ArticleDay, ReferrerDay, SearchDay, SiteDay
 from tests.audience.conftest import BROWSER
@@ -211,3 +212,19 @@ def test_counting_switched_off_counts_nothing(now, send, settings):
     flush()
 
     assert site_views() == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["jane.doe@example.com", "call 020 7946 0958", "+44 7700 900123 recruiter"],
+)
+def test_a_search_for_an_address_or_number_is_counted_without_its_words(
+    now, send, typed
+):
+    send(page="search", search=typed, found="0")
+    send(page="search", search="2026-2027 salaries", found="1", address="192.0.2.9")
+    flush()
+
+    terms = set(SearchDay.objects.values_list("term", flat=True))
+    assert terms == {WITHHELD, "2026-2027 salaries"}
+    assert not any(typed.casefold() in term for term in terms)
