@@ -8,11 +8,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import body, video
 from articles.models import (
-    LISTING_DEFERRED_FIELDS,
+    CARD_FIELDS,
     Article,
     Author,
     SlugRedirect,
     live_topics,
+    read_topics_together,
     topics_in_use,
 )
 from articles.ordering import PositionPaginator, TopicPaginator
@@ -59,22 +60,50 @@ class PublicTemplateView(PublicPageMixin, TemplateView):
 
 class LiveArticlesMixin(PublicPageMixin):
     def get_queryset(self):
-        return Article.objects.live().for_cards().newest_first()
+        return Article.objects.live().card_fields().newest_first()
 
 
-class HomeView(LiveArticlesMixin, TemplateView):
+class CardsMixin(LiveArticlesMixin):
+    """A page of article cards, each kept rendered as a fragment between
+    changes of content (``{% fragment_for %}`` in articles/_cards.html):
+    the articles' topics are read only if a card is rendered anew."""
+
+    def get(self, request, *args, **kwargs):
+        # Read before the articles (see ArticleDetailView.get).
+        self.fragment_version = fragments.version()
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        page.object_list = read_topics_together(rows)
+        return paginator, page, page.object_list, paginated
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            fragment_version=self.fragment_version, **kwargs
+        )
+
+
+class HomeView(CardsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         live = self.get_queryset()
         featured = list(live.filter(featured=True)[:3])
         latest = list(live.exclude(pk__in=[a.pk for a in featured])[:9])
+        read_topics_together(featured + latest)
         return super().get_context_data(
-            featured=featured, latest=latest, topics=topics_in_use()[:12], **kwargs
+            featured=featured,
+            latest=latest,
+            # Read only if the fragment showing them is rendered.
+            topics=SimpleLazyObject(lambda: list(topics_in_use()[:12])),
+            **kwargs,
         )
 
 
-class ArticleListView(LiveArticlesMixin, ListView):
+class ArticleListView(CardsMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
@@ -91,7 +120,7 @@ class TopicListView(PublicPageMixin, ListView):
         return topics_in_use().select_related("topic_description")
 
 
-class TopicView(LiveArticlesMixin, ListView):
+class TopicView(CardsMixin, ListView):
     template_name = "articles/topic.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
@@ -112,7 +141,7 @@ class TopicView(LiveArticlesMixin, ListView):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-class AuthorView(LiveArticlesMixin, ListView):
+class AuthorView(CardsMixin, ListView):
     template_name = "articles/author.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
@@ -123,8 +152,7 @@ class AuthorView(LiveArticlesMixin, ListView):
         return (
             Article.objects.live()
             .filter(author=self.author)
-            .with_topics()
-            .defer(*LISTING_DEFERRED_FIELDS)
+            .only(*CARD_FIELDS)
             .newest_first()
         )
 
