@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
 from articles import body, video
 from articles.models import (
@@ -126,19 +127,43 @@ class TopicView(CardsMixin, ListView):
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(
-            live_topics().select_related("topic_description"),
-            slug=self.kwargs["slug"],
-        )
+        self.topic = self.live_topic(self.kwargs["slug"])
         # The topic's pages are ranges of places in it (``TopicPosition``):
         # page 600 costs what page 1 costs.
         return super().get_queryset()
+
+    def live_topic(self, slug: str) -> Tag:
+        """The live topic at ``slug`` (else 404) with its ``article_count``
+        and ``description``, kept like a fragment: both change only with
+        public content, and its query costs more to build than a page of
+        kept cards costs whole."""
+        shown = fragments.get_or_render(
+            self.fragment_version, "live-topic", (slug,), lambda: _topic_shown(slug)
+        )
+        topic = Tag(id=shown["id"], name=shown["name"], slug=shown["slug"])
+        topic.article_count = shown["article_count"]
+        topic.description = shown["description"]
+        return topic
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return TopicPaginator(queryset, per_page, topic=self.topic, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+def _topic_shown(slug: str) -> dict:
+    topic = get_object_or_404(
+        live_topics().select_related("topic_description"), slug=slug
+    )
+    description = getattr(topic, "topic_description", None)
+    return {
+        "id": topic.pk,
+        "name": topic.name,
+        "slug": topic.slug,
+        "article_count": topic.article_count,
+        "description": description.description if description else "",
+    }
 
 
 class AuthorView(CardsMixin, ListView):

@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Author
+from articles.models import Article, Author, TopicDescription
 from articles.services import article_write
 from benchmarks import corpus
 from reader import fragments
@@ -88,7 +88,7 @@ def test_a_page_of_kept_cards_reads_no_topics(client, shelf, django_assert_num_q
         text_of(client, reverse("articles:home"))
     with django_assert_num_queries(2):  # newest position, the page's articles
         text_of(client, reverse("articles:list"))
-    with django_assert_num_queries(2):  # the topic, the page's articles
+    with django_assert_num_queries(1):  # the page's articles (the topic kept)
         text_of(client, reverse("articles:topic", args=["cv"]))
     with django_assert_num_queries(3):  # the author, the count, the articles
         text_of(client, reverse("articles:author", args=["rae"]))
@@ -140,6 +140,28 @@ def test_kept_cards_show_a_renamed_author_and_topic_at_once(client, shelf):
     on_salary = cards_of(text_of(client, reverse("articles:topic", args=["salary"])))
     assert ">Job interviews</a>" in on_salary
     assert ">Rae Renamed</a>" in cards_of(text_of(client, reverse("articles:home")))
+
+
+def test_a_kept_topic_shows_its_new_count_and_description_at_once(client, shelf):
+    url = reverse("articles:topic", args=["salary"])
+    assert "2 articles" in text_of(client, url)
+    ArticleFactory(title="Ask for more", topics=["salary"])
+    assert "3 articles" in text_of(client, url)
+    tag = Tag.objects.get(slug="salary")
+    # As the topic's admin form saves it: the topic, then its description.
+    tag.save()
+    TopicDescription.objects.create(tag=tag, description="Pay and raises.")
+    page = text_of(client, url)
+    assert '<p class="page-header__lede">Pay and raises.</p>' in page
+    assert '<meta name="description" content="Pay and raises.">' in page
+
+
+def test_an_unknown_or_empty_topic_is_not_found_kept_or_not(client, shelf):
+    Tag.objects.create(name="Empty", slug="empty")
+    for _ in range(2):
+        for slug in ("nothing-here", "empty"):
+            url = reverse("articles:topic", args=[slug])
+            assert client.get(url).status_code == 404
 
 
 LOOP = (
