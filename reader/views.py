@@ -31,6 +31,8 @@ ARTICLE_FRAGMENTS = (
     "article-main",
     "article-related",
 )
+# An author page's fragments, each keyed by the author.
+AUTHOR_FRAGMENTS = ("author-count", "author-json-ld", "author-header")
 
 
 class PublicPageMixin:
@@ -173,6 +175,9 @@ class AuthorView(CardsMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.prefetched = fragments.prefetch(
+            self.fragment_version, AUTHOR_FRAGMENTS, self.author.pk
+        )
         # The author is known: no need to join it again for every row.
         return (
             Article.objects.live()
@@ -181,8 +186,22 @@ class AuthorView(CardsMixin, ListView):
             .newest_first()
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # How many live articles they have changes only with public content.
+        paginator.count = fragments.get_or_render(
+            self.fragment_version,
+            "author-count",
+            (str(self.author.pk),),
+            queryset.count,
+            self.prefetched,
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(
+            author=self.author, fragments_prefetched=self.prefetched, **kwargs
+        )
         for article in context["articles"]:
             article.author = self.author
         return context

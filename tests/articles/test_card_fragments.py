@@ -90,7 +90,7 @@ def test_a_page_of_kept_cards_reads_no_topics(client, shelf, django_assert_num_q
         text_of(client, reverse("articles:list"))
     with django_assert_num_queries(1):  # the page's articles (the topic kept)
         text_of(client, reverse("articles:topic", args=["cv"]))
-    with django_assert_num_queries(3):  # the author, the count, the articles
+    with django_assert_num_queries(2):  # the author, the page's articles
         text_of(client, reverse("articles:author", args=["rae"]))
 
 
@@ -154,6 +154,22 @@ def test_a_kept_topic_shows_its_new_count_and_description_at_once(client, shelf)
     page = text_of(client, url)
     assert '<p class="page-header__lede">Pay and raises.</p>' in page
     assert '<meta name="description" content="Pay and raises.">' in page
+
+
+def test_a_kept_author_page_shows_a_new_article_and_a_new_name_at_once(client, shelf):
+    url = reverse("articles:author", args=["rae"])
+    assert '<span class="muted">(2)</span>' in text_of(client, url)
+    ArticleFactory(title="Third by Rae", author=Author.objects.get(slug="rae"))
+    page = text_of(client, url)
+    assert '<span class="muted">(3)</span>' in page
+    assert "Third by Rae" in page
+    author = Author.objects.get(slug="rae")
+    author.name, author.bio = "Rae Renamed", "Now writes about pay."
+    author.save()
+    page = text_of(client, url)
+    assert "<h1>Rae Renamed</h1>" in page
+    assert '<p class="author-header__bio">Now writes about pay.</p>' in page
+    assert '"description": "Now writes about pay."' in page  # JSON-LD
 
 
 def test_an_unknown_or_empty_topic_is_not_found_kept_or_not(client, shelf):
