@@ -88,6 +88,14 @@ class CardsMixin(LiveArticlesMixin):
             fragment_version=self.fragment_version, **kwargs
         )
 
+    def keep_count(self, paginator, name: str, *parts, prefetched=None):
+        """``paginator`` with its count kept like a fragment: how many live
+        articles a list holds changes only with public content."""
+        paginator.count = fragments.get_or_render(
+            self.fragment_version, name, parts, lambda: paginator.count, prefetched
+        )
+        return paginator
+
 
 class HomeView(CardsMixin, TemplateView):
     template_name = "articles/home.html"
@@ -111,6 +119,10 @@ class ArticleListView(CardsMixin, ListView):
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator  # page 5,000 costs what page 1 costs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        return self.keep_count(paginator, "list-count")
 
 
 class TopicListView(PublicPageMixin, ListView):
@@ -188,15 +200,9 @@ class AuthorView(CardsMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # How many live articles they have changes only with public content.
-        paginator.count = fragments.get_or_render(
-            self.fragment_version,
-            "author-count",
-            (str(self.author.pk),),
-            queryset.count,
-            self.prefetched,
+        return self.keep_count(
+            paginator, "author-count", str(self.author.pk), prefetched=self.prefetched
         )
-        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

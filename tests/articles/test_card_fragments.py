@@ -86,7 +86,7 @@ def test_a_page_of_kept_cards_reads_no_topics(client, shelf, django_assert_num_q
         text_of(client, url)
     with django_assert_num_queries(2):  # featured and latest articles + authors
         text_of(client, reverse("articles:home"))
-    with django_assert_num_queries(2):  # newest position, the page's articles
+    with django_assert_num_queries(1):  # the page's articles (their count kept)
         text_of(client, reverse("articles:list"))
     with django_assert_num_queries(1):  # the page's articles (the topic kept)
         text_of(client, reverse("articles:topic", args=["cv"]))
@@ -170,6 +170,16 @@ def test_a_kept_author_page_shows_a_new_article_and_a_new_name_at_once(client, s
     assert "<h1>Rae Renamed</h1>" in page
     assert '<p class="author-header__bio">Now writes about pay.</p>' in page
     assert '"description": "Now writes about pay."' in page  # JSON-LD
+
+
+def test_a_kept_list_count_grows_with_new_articles_at_once(client, shelf):
+    ArticleFactory.create_batch(10)  # 13 live articles: two pages
+    url = reverse("articles:list")
+    assert "Page 1 of 2" in text_of(client, url)
+    assert client.get(url + "?page=3").status_code == 404
+    ArticleFactory.create_batch(12)
+    assert "Page 1 of 3" in text_of(client, url)
+    assert client.get(url + "?page=3").status_code == 200
 
 
 def test_an_unknown_or_empty_topic_is_not_found_kept_or_not(client, shelf):
