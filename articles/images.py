@@ -302,17 +302,21 @@ def _url(name: str, storage) -> str:
 
 
 def rendition_urls(renditions: dict, *, storage=default_storage) -> dict:
-    """The stored renditions with URLs in place of storage names."""
+    """The stored renditions with URLs in place of storage names, and each
+    format's ``srcset`` (``jpeg_srcset``...), as articles/_picture.html
+    writes them."""
     if not (renditions or {}).get("jpeg"):
         return {}
+    urls = {
+        kind: [[width, _url(name, storage)] for width, name in renditions.get(kind, [])]
+        for kind in ("jpeg", "webp", "avif")
+    }
     return {
-        "jpeg": [[width, _url(name, storage)] for width, name in renditions["jpeg"]],
-        "webp": [
-            [width, _url(name, storage)] for width, name in renditions.get("webp", [])
-        ],
-        "avif": [
-            [width, _url(name, storage)] for width, name in renditions.get("avif", [])
-        ],
+        **urls,
+        **{
+            f"{kind}_srcset": ", ".join(f"{url} {width}w" for width, url in sizes)
+            for kind, sizes in urls.items()
+        },
         "fallback": _url(renditions["fallback"], storage),
         "width": renditions.get("width"),
         "height": renditions.get("height"),

@@ -75,6 +75,19 @@ def get_or_render(
     return value
 
 
+def stored(keys: Iterable[str]) -> dict:
+    """Those of ``keys`` held in the cache, in one round trip."""
+    return pagecache.guarded(pagecache.page_cache().get_many, list(keys)) or {}
+
+
+def store(values: dict) -> None:
+    """Keep ``{key: fragment}``, in one round trip."""
+    if values:
+        pagecache.guarded(
+            pagecache.page_cache().set_many, values, timeout=FRAGMENT_SECONDS
+        )
+
+
 def many(version: str | None, name: str, items: Iterable, render: Callable) -> dict:
     """``{item.pk: fragment}`` for several items in one cache round trip;
     ``render(missing_items)`` returns ``{pk: fragment}`` for those not stored."""
@@ -82,15 +95,11 @@ def many(version: str | None, name: str, items: Iterable, render: Callable) -> d
     if not version:
         return render(items)
     keys = {key(version, name, item.pk): item for item in items}
-    found = pagecache.guarded(pagecache.page_cache().get_many, list(keys)) or {}
+    found = stored(keys)
     result = {keys[k].pk: value for k, value in found.items()}
     missing = [item for k, item in keys.items() if k not in found]
     if missing:
         rendered = render(missing)
         result.update(rendered)
-        pagecache.guarded(
-            pagecache.page_cache().set_many,
-            {key(version, name, pk): value for pk, value in rendered.items()},
-            timeout=FRAGMENT_SECONDS,
-        )
+        store({key(version, name, pk): value for pk, value in rendered.items()})
     return result

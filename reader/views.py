@@ -5,14 +5,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
 from articles import body, video
 from articles.models import (
-    LISTING_DEFERRED_FIELDS,
+    CARD_FIELDS,
     Article,
     Author,
     SlugRedirect,
     live_topics,
+    read_topics_together,
     topics_in_use,
 )
 from articles.ordering import PositionPaginator, TopicPaginator
@@ -29,6 +31,8 @@ ARTICLE_FRAGMENTS = (
     "article-main",
     "article-related",
 )
+# An author page's fragments, each keyed by the author.
+AUTHOR_FRAGMENTS = ("author-count", "author-json-ld", "author-header")
 
 
 class PublicPageMixin:
@@ -59,26 +63,66 @@ class PublicTemplateView(PublicPageMixin, TemplateView):
 
 class LiveArticlesMixin(PublicPageMixin):
     def get_queryset(self):
-        return Article.objects.live().for_cards().newest_first()
+        return Article.objects.live().card_fields().newest_first()
 
 
-class HomeView(LiveArticlesMixin, TemplateView):
+class CardsMixin(LiveArticlesMixin):
+    """A page of article cards, each kept rendered as a fragment between
+    changes of content (``{% fragment_for %}`` in articles/_cards.html):
+    the articles' topics are read only if a card is rendered anew."""
+
+    def get(self, request, *args, **kwargs):
+        # Read before the articles (see ArticleDetailView.get).
+        self.fragment_version = fragments.version()
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        page.object_list = read_topics_together(rows)
+        return paginator, page, page.object_list, paginated
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            fragment_version=self.fragment_version, **kwargs
+        )
+
+    def keep_count(self, paginator, name: str, *parts, prefetched=None):
+        """``paginator`` with its count kept like a fragment: how many live
+        articles a list holds changes only with public content."""
+        paginator.count = fragments.get_or_render(
+            self.fragment_version, name, parts, lambda: paginator.count, prefetched
+        )
+        return paginator
+
+
+class HomeView(CardsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         live = self.get_queryset()
         featured = list(live.filter(featured=True)[:3])
         latest = list(live.exclude(pk__in=[a.pk for a in featured])[:9])
+        read_topics_together(featured + latest)
         return super().get_context_data(
-            featured=featured, latest=latest, topics=topics_in_use()[:12], **kwargs
+            featured=featured,
+            latest=latest,
+            # Read only if the fragment showing them is rendered.
+            topics=SimpleLazyObject(lambda: list(topics_in_use()[:12])),
+            **kwargs,
         )
 
 
-class ArticleListView(LiveArticlesMixin, ListView):
+class ArticleListView(CardsMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator  # page 5,000 costs what page 1 costs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        return self.keep_count(paginator, "list-count")
 
 
 class TopicListView(PublicPageMixin, ListView):
@@ -91,19 +135,29 @@ class TopicListView(PublicPageMixin, ListView):
         return topics_in_use().select_related("topic_description")
 
 
-class TopicView(LiveArticlesMixin, ListView):
+class TopicView(CardsMixin, ListView):
     template_name = "articles/topic.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(
-            live_topics().select_related("topic_description"),
-            slug=self.kwargs["slug"],
-        )
+        self.topic = self.live_topic(self.kwargs["slug"])
         # The topic's pages are ranges of places in it (``TopicPosition``):
         # page 600 costs what page 1 costs.
         return super().get_queryset()
+
+    def live_topic(self, slug: str) -> Tag:
+        """The live topic at ``slug`` (else 404) with its ``article_count``
+        and ``description``, kept like a fragment: both change only with
+        public content, and its query costs more to build than a page of
+        kept cards costs whole."""
+        shown = fragments.get_or_render(
+            self.fragment_version, "live-topic", (slug,), lambda: _topic_shown(slug)
+        )
+        topic = Tag(id=shown["id"], name=shown["name"], slug=shown["slug"])
+        topic.article_count = shown["article_count"]
+        topic.description = shown["description"]
+        return topic
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return TopicPaginator(queryset, per_page, topic=self.topic, **kwargs)
@@ -112,24 +166,48 @@ class TopicView(LiveArticlesMixin, ListView):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-class AuthorView(LiveArticlesMixin, ListView):
+def _topic_shown(slug: str) -> dict:
+    topic = get_object_or_404(
+        live_topics().select_related("topic_description"), slug=slug
+    )
+    description = getattr(topic, "topic_description", None)
+    return {
+        "id": topic.pk,
+        "name": topic.name,
+        "slug": topic.slug,
+        "article_count": topic.article_count,
+        "description": description.description if description else "",
+    }
+
+
+class AuthorView(CardsMixin, ListView):
     template_name = "articles/author.html"
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.prefetched = fragments.prefetch(
+            self.fragment_version, AUTHOR_FRAGMENTS, self.author.pk
+        )
         # The author is known: no need to join it again for every row.
         return (
             Article.objects.live()
             .filter(author=self.author)
-            .with_topics()
-            .defer(*LISTING_DEFERRED_FIELDS)
+            .only(*CARD_FIELDS)
             .newest_first()
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        return self.keep_count(
+            paginator, "author-count", str(self.author.pk), prefetched=self.prefetched
+        )
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(
+            author=self.author, fragments_prefetched=self.prefetched, **kwargs
+        )
         for article in context["articles"]:
             article.author = self.author
         return context

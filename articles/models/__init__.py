@@ -10,9 +10,14 @@ review steps), ``states`` (status and the state editors see), ``dates``,
 from .article import KEPT_ON_WRITE, RENDERED_FIELDS, Article, SlugRedirect
 from .authors import Author
 from .dates import date_modified, latest_change
-from .display import ArticleDisplay
+from .display import ArticleDisplay, read_topics_together
 from .figures import FigureUse, MediaImage
-from .querysets import LISTING_DEFERRED_FIELDS, TOPICS_ATTR, ArticleQuerySet
+from .querysets import (
+    CARD_FIELDS,
+    LISTING_DEFERRED_FIELDS,
+    TOPICS_ATTR,
+    ArticleQuerySet,
+)
 from .reviews import ReviewStep
 from .states import State, Status, publication_state
 from .topics import (
@@ -25,6 +30,7 @@ from .topics import (
 )
 
 __all__ = [
+    "CARD_FIELDS",
     "KEPT_ON_WRITE",
     "LISTING_DEFERRED_FIELDS",
     "RENDERED_FIELDS",
@@ -47,5 +53,6 @@ __all__ = [
     "latest_change",
     "live_topics",
     "publication_state",
+    "read_topics_together",
     "topics_in_use",
 ]

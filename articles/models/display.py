@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from taggit.models import Tag
 
 from .. import rendering
@@ -8,6 +9,20 @@ from ..images import focus_class, rendition_urls
 from .dates import date_modified
 from .querysets import TOPICS_ATTR
 from .states import State, publication_state
+
+# Where read_topics_together() puts the list an article's topics are read with.
+_TOGETHER = "_topics_read_with"
+
+
+def read_topics_together(articles) -> list:
+    """``articles`` as a list whose topics are read in one query for all of
+    them when the first one's are asked for (``Article.topics``): a page
+    whose cards were all kept rendered reads none (``{% fragment_for %}``).
+    """
+    articles = list(articles)
+    for article in articles:
+        article.__dict__[_TOGETHER] = articles
+    return articles
 
 
 class ArticleDisplay(models.Model):
@@ -34,9 +49,17 @@ class ArticleDisplay(models.Model):
     @property
     def topics(self) -> list[Tag]:
         """The article's topics, in the order they were added: prefetched by
-        ``with_topics()``, else read here once (one query)."""
+        ``with_topics()``, read for a whole list at once when it was given to
+        ``read_topics_together``, else read here once (one query)."""
         if not hasattr(self, TOPICS_ATTR):
-            setattr(self, TOPICS_ATTR, list(self.tags.all()))
+            together = self.__dict__.pop(_TOGETHER, None)
+            if together:
+                unread = [a for a in together if not hasattr(a, TOPICS_ATTR)]
+                prefetch_related_objects(unread, Prefetch("tags", to_attr=TOPICS_ATTR))
+                for article in together:  # read: the list may go
+                    article.__dict__.pop(_TOGETHER, None)
+            else:
+                setattr(self, TOPICS_ATTR, list(self.tags.all()))
         return getattr(self, TOPICS_ATTR)
 
     @property

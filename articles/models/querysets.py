@@ -34,6 +34,22 @@ LISTING_DEFERRED_FIELDS = (
     "related_ids",
 )
 
+# What an article's card shows (articles/_cards.html), besides its author
+# and topics: a list of cards reads these columns only.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "excerpt",
+    "auto_excerpt",
+    "cover_image",
+    "cover_focal_x",
+    "cover_focal_y",
+    "cover_renditions",
+    "published_at",
+    "word_count",
+    "author",
+)
+
 
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
@@ -98,6 +114,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """For lists of cards: title, excerpt and byline, no long text columns."""
         return self.for_listing().defer(*LISTING_DEFERRED_FIELDS)
+
+    def card_fields(self):
+        """For pages of cards kept rendered (``{% fragment_for %}``): a card's
+        columns and its author's name; topics are read only for cards
+        rendered anew (pass the page to ``read_topics_together``)."""
+        return self.select_related("author").only(
+            *CARD_FIELDS, "author__name", "author__slug"
+        )
 
     def with_topic(self, tag: Tag):
         """Articles carrying ``tag``, as a semi-join the planner can walk

@@ -80,11 +80,10 @@ def get_ok(client, url):
 def test_home_queries(client, site, django_assert_num_queries):
     """Featured and latest cards load authors and topics in bulk; the topic list
     counts articles in one grouped query (no count per topic)."""
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         # 1 featured articles + authors
-        # 1 topics of the featured articles
         # 1 latest articles + authors
-        # 1 topics of the latest articles
+        # 1 topics of the featured and latest articles, together
         # 1 topics in use with their article counts
         get_ok(client, reverse("articles:home"))
 
