@@ -96,6 +96,20 @@ class Change:
     stale_after_last: int = 0
     polls: int = 0
 
+    def record(self) -> dict:
+        """This change in numbers: milliseconds after its commit."""
+
+        def ms(moment):
+            return round((moment - self.committed) * 1000) if moment else None
+
+        return {
+            "kind": self.kind,
+            "fresh_ms": {path: round(s * 1000) for path, s in self.fresh.items()},
+            "first_purge_ms": ms(self.first_purge),
+            "last_purge_ms": ms(self.last_purge),
+            "stale_after_first": self.stale_after_first,
+        }
+
     @property
     def to_fresh(self) -> float | None:
         if len(self.fresh) < len(self.checks):
@@ -109,8 +123,8 @@ class Editor:
     retitled in turn."""
 
     def __init__(self, ids: list[int]):
-        self.edited = ids[::97][:10]
         self.rotating = ids[-3]  # near the top of the lists
+        self.edited = [pk for pk in ids[::97][:10] if pk != self.rotating]
         self.count = 0
 
     def next(self) -> Change:
@@ -119,7 +133,11 @@ class Editor:
 
         self.count += 1
         n, kind = self.count, ("edit", "unpublish", "edit", "publish")[self.count % 4]
-        pk = self.rotating if kind in ("unpublish", "publish") else self.edited[n % 10]
+        pk = (
+            self.rotating
+            if kind in ("unpublish", "publish")
+            else self.edited[n % len(self.edited)]
+        )
         article = Article.objects.get(pk=pk)
         path = article.get_absolute_url()
         if kind == "edit":
@@ -270,6 +288,7 @@ def edit_for(seconds: float, site: Site, editor: Editor, args) -> list[Change]:
 def summarise(changes: list[Change], counters: dict, readers: str, began: float):
     times = [c.to_fresh for c in changes if c.to_fresh is not None]
     never = len(changes) - len(times)
+    purged = [c.first_purge - c.committed for c in changes if c.first_purge]
     client = counters["client_req"]
     backend = counters["backend_req"]
     offload = 1 - backend / client if client else 0.0
@@ -280,6 +299,9 @@ def summarise(changes: list[Change], counters: dict, readers: str, began: float)
         "p50_ms": statistics.median(times) * 1000 if times else None,
         "p99_ms": percentile(times, 0.99) * 1000 if times else None,
         "max_ms": max(times) * 1000 if times else None,
+        # From the commit to the worker recording the first purge done.
+        "purge_p50_ms": statistics.median(purged) * 1000 if purged else None,
+        "purge_p99_ms": percentile(purged, 0.99) * 1000 if purged else None,
         "stale_after_confirmed": sum(c.stale_after_last for c in changes),
         "stale_after_first_purge": sum(c.stale_after_first for c in changes),
         "polls": sum(c.polls for c in changes),
@@ -288,6 +310,7 @@ def summarise(changes: list[Change], counters: dict, readers: str, began: float)
         "offload": offload,
         "reader_rps": float(wrk_rps.group(1)) if wrk_rps else None,
         "load_average": load_average(),
+        "each": [change.record() for change in changes],
         "by_kind": {
             kind: statistics.median(
                 [c.to_fresh * 1000 for c in changes if c.kind == kind and c.to_fresh]
@@ -308,6 +331,8 @@ def summarise(changes: list[Change], counters: dict, readers: str, began: float)
         f"Front done in {time.monotonic() - began:.0f} s: {len(changes)} changes, "
         f"purge-to-fresh p50 {result['p50_ms'] or 0:.0f} ms, "
         f"p99 {result['p99_ms'] or 0:.0f} ms, max {result['max_ms'] or 0:.0f} ms"
+        f" (purge confirmed p50 {result['purge_p50_ms'] or 0:.0f} ms, p99 "
+        f"{result['purge_p99_ms'] or 0:.0f} ms)"
         f"{f', {never} never fresh' if never else ''}; stale after confirmed "
         f"purge {result['stale_after_confirmed']} (after the first purge "
         f"{result['stale_after_first_purge']}); offload {offload:.2%} "

@@ -18,9 +18,10 @@ XKEY = Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
 _BACKEND = re.compile(r"^backend app \{\n.*?^\}\n", re.DOTALL | re.MULTILINE)
 
 
-def missing() -> str | None:
-    """Why the front-cache benchmarks cannot run here, or None."""
-    for program in ("varnishd", "varnishstat", "nginx", "wrk"):
+def missing(*programs: str) -> str | None:
+    """Why a front-cache benchmark needing ``programs`` besides Varnish and
+    wrk cannot run here, or None."""
+    for program in ("varnishd", "varnishstat", "wrk", *programs):
         if not which(program):
             return f"{program} not installed"
     if not XKEY.exists():
@@ -66,6 +67,9 @@ def front_env(env: dict, *, varnish_port: int, cache_url: str) -> dict:
         "PAGE_CACHE_SECONDS": "600",
         "FRONT_CACHE_URL": f"varnish://127.0.0.1:{varnish_port}",
         "WEB_CONCURRENCY": "2",
+        # Every fetch comes from Varnish here (in production it passes on
+        # the reader's X-Real-IP): no per-client cap on pages stored.
+        "PAGE_CACHE_CLIENT_PAGES_PER_MINUTE": "0",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -210,6 +214,21 @@ def wrk(url: str, *, seconds: float, connections: int, headers=(), script=None):
         "p50": _ms(re.search(r"^\s+50%\s+(\S+)", result, re.M).group(1)),
         "p99": _ms(re.search(r"^\s+99%\s+(\S+)", result, re.M).group(1)),
     }
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User + system CPU time of every process in process group ``group``
+    (a server started here: varnishd's manager and child, nginx's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def load_average() -> str:
