@@ -1,14 +1,12 @@
 """`make bench-front`'s run (see benchmarks/front.py): the stack, the
 readers, the editor and what is measured of each change."""
 
-import http.client
 import json
 import os
 import re
 import shutil
 import signal
 import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,69 +15,19 @@ from pathlib import Path
 
 from benchmarks.front_stack import (
     Processes,
+    Site,
     front_env,
     load_average,
+    reader_paths,
+    start_readers,
     varnish_counters,
+    warm,
 )
 from benchmarks.site import free_port, log, start_redis
 
 PURGE_TASK = "frontcache.tasks.purge"
 # A change not fresh through Varnish after this long counts as never fresh.
 GIVE_UP_SECONDS = 30
-# wrk picks a URL at random for every request (home and the first list page
-# weighted as the pages most read).
-READER_SCRIPT = """
-local paths = {}
-for line in io.lines("%s") do paths[#paths + 1] = line end
-function init(args)
-  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
-end
-request = function()
-  return wrk.format(nil, paths[math.random(#paths)])
-end
-"""
-
-
-def reader_paths(article_paths: list[str]) -> list[str]:
-    from articles.models import Author, live_topics
-
-    lists = ["/"] * 20 + ["/articles/"] * 5
-    lists += [f"/articles/?page={n}" for n in range(2, 6)]
-    lists += [
-        f"/topics/{slug}/" for slug in live_topics().values_list("slug", flat=True)
-    ]
-    lists += [author.get_absolute_url() for author in Author.objects.all()]
-    return lists + article_paths
-
-
-class Site:
-    """GETs through Varnish as a browser sends them (gzip)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.connection = None
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port)
-            try:
-                self.connection.request(
-                    "GET", path, headers={"Accept-Encoding": "gzip"}
-                )
-                answer = self.connection.getresponse()
-                body = answer.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-        if answer.getheader("Content-Encoding") == "gzip":
-            import gzip
-
-            body = gzip.decompress(body)
-        return answer.status, body
 
 
 @dataclass
@@ -235,32 +183,6 @@ def start_stack(tmp: Path, processes: Processes, env: dict, args, prepare):
     return redis, ports["varnish"], ids
 
 
-def start_readers(tmp: Path, port: int, paths: list[str], args):
-    (tmp / "paths.txt").write_text("\n".join(paths) + "\n")
-    (tmp / "readers.lua").write_text(READER_SCRIPT % (tmp / "paths.txt"))
-    threads = min(2, args.connections)
-    return subprocess.Popen(
-        ["wrk", f"-t{threads}", f"-c{args.connections}", f"-d{args.seconds + 5}s"]
-        + ["-H", "Accept-Encoding: gzip", "-s", str(tmp / "readers.lua")]
-        + [f"http://127.0.0.1:{port}/"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def warm(site: Site, paths: list[str]) -> None:
-    began = time.monotonic()
-    unique = list(dict.fromkeys(paths))
-    for done, path in enumerate(unique, 1):
-        site.get(path)
-        if done % 500 == 0 or done == len(unique):
-            log(
-                f"  warmed {done:,}/{len(unique):,} pages in Varnish "
-                f"({time.monotonic() - began:.0f} s)"
-            )
-
-
 def edit_for(seconds: float, site: Site, editor: Editor, args) -> list[Change]:
     """Changes every ``args.every`` seconds (or as soon as the last one is
     confirmed, if later) for ``seconds``, with progress lines."""
@@ -327,20 +249,27 @@ def summarise(changes: list[Change], counters: dict, readers: str, began: float)
     if offload < 0.99:
         missed.append("offload under 99%")
     result["missed"] = missed
-    result["line"] = (
-        f"Front done in {time.monotonic() - began:.0f} s: {len(changes)} changes, "
+    result["line"] = summary_line(result, began)
+    return result
+
+
+def summary_line(result: dict, began: float) -> str:
+    never, missed = result["never_fresh"], result["missed"]
+    return (
+        f"Front done in {time.monotonic() - began:.0f} s: {result['changes']} "
+        "changes, "
         f"purge-to-fresh p50 {result['p50_ms'] or 0:.0f} ms, "
         f"p99 {result['p99_ms'] or 0:.0f} ms, max {result['max_ms'] or 0:.0f} ms"
         f" (purge confirmed p50 {result['purge_p50_ms'] or 0:.0f} ms, p99 "
         f"{result['purge_p99_ms'] or 0:.0f} ms)"
         f"{f', {never} never fresh' if never else ''}; stale after confirmed "
         f"purge {result['stale_after_confirmed']} (after the first purge "
-        f"{result['stale_after_first_purge']}); offload {offload:.2%} "
-        f"({backend:,} fetches / {client:,} requests, readers "
+        f"{result['stale_after_first_purge']}); offload {result['offload']:.2%} "
+        f"({result['backend_fetches']:,} fetches / "
+        f"{result['client_requests']:,} requests, readers "
         f"{result['reader_rps'] or 0:.0f} req/s); load {load_average()}; "
         + (f"missed: {', '.join(missed)}." if missed else "all targets met.")
     )
-    return result
 
 
 def run(args, env: dict, prepare) -> dict:

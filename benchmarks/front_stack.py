@@ -1,17 +1,21 @@
 """The processes the front-cache benchmarks start: Varnish (the VCL in
 deploy/, its backend rewritten), nginx serving static files, gunicorn app
-servers and a task worker; each in a session of its own, always stopped.
+servers and a task worker, each in a session of its own and always stopped;
+and the readers: wrk over many URLs, and plain GETs through Varnish.
 """
 
+import gzip
+import http.client
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from benchmarks.site import ROOT, _ms, wait_for
+from benchmarks.site import ROOT, _ms, log, wait_for
 
 VCL = ROOT / "deploy" / "varnish" / "careerhub.vcl"
 XKEY = Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
@@ -180,6 +184,86 @@ class Processes:
         )
         wait_for(port)
         return process
+
+
+# wrk picks a URL at random for every request (home and the first list page
+# weighted as the pages most read).
+READER_SCRIPT = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+"""
+
+
+def reader_paths(article_paths: list[str]) -> list[str]:
+    from articles.models import Author, live_topics
+
+    lists = ["/"] * 20 + ["/articles/"] * 5
+    lists += [f"/articles/?page={n}" for n in range(2, 6)]
+    lists += [
+        f"/topics/{slug}/" for slug in live_topics().values_list("slug", flat=True)
+    ]
+    lists += [author.get_absolute_url() for author in Author.objects.all()]
+    return lists + article_paths
+
+
+class Site:
+    """GETs through Varnish as a browser sends them (gzip)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = None
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port)
+            try:
+                self.connection.request(
+                    "GET", path, headers={"Accept-Encoding": "gzip"}
+                )
+                answer = self.connection.getresponse()
+                body = answer.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        if answer.getheader("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return answer.status, body
+
+
+def start_readers(tmp: Path, port: int, paths: list[str], args):
+    (tmp / "paths.txt").write_text("\n".join(paths) + "\n")
+    (tmp / "readers.lua").write_text(READER_SCRIPT % (tmp / "paths.txt"))
+    threads = min(2, args.connections)
+    return subprocess.Popen(
+        ["wrk", f"-t{threads}", f"-c{args.connections}", f"-d{args.seconds + 5}s"]
+        + ["-H", "Accept-Encoding: gzip", "-s", str(tmp / "readers.lua")]
+        + [f"http://127.0.0.1:{port}/"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def warm(site: Site, paths: list[str]) -> None:
+    began = time.monotonic()
+    unique = list(dict.fromkeys(paths))
+    for done, path in enumerate(unique, 1):
+        site.get(path)
+        if done % 500 == 0 or done == len(unique):
+            log(
+                f"  warmed {done:,}/{len(unique):,} pages in Varnish "
+                f"({time.monotonic() - began:.0f} s)"
+            )
 
 
 def varnish_counters(tmp: Path) -> dict[str, int]:

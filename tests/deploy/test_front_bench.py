@@ -38,8 +38,8 @@ def test_a_short_run_sees_every_change_fresh_and_no_stale_page_after_its_purge(
     }
     summary_file = tmp_path / "front.json"
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.front", "--seconds", "12"]
-        + ["--articles", "150", "--connections", "4", "--json", summary_file],
+        [sys.executable, "-m", "benchmarks.front", "--seconds", "8"]
+        + ["--articles", "100", "--connections", "4", "--json", summary_file],
         cwd=ROOT,
         env=env,
         capture_output=True,
