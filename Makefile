@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Exact versions of everything installed (see `make upgrade`).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test test-e2e lint format upgrade bench bench-beacon bench-budgets bench-dashboard bench-digest bench-import check-deploy clean python
+.PHONY: run test test-e2e lint format upgrade bench bench-beacon bench-budgets bench-dashboard bench-digest bench-front bench-import check-deploy clean python
 
 # Django 6.1 needs Python 3.12+. Use python3.13/3.12 when on PATH, else python3
 # (a .python-version file selects pyenv's 3.13 or 3.12 here) if it is new enough.
@@ -82,6 +82,13 @@ bench: $(STAMP)
 # the cached page's CPU with counting on and off. See benchmarks/beacon.py.
 bench-beacon: $(STAMP)
 	$(BIN)/python -m benchmarks.beacon $(if $(ARTICLES),--articles $(ARTICLES))
+
+# Varnish in front of two app servers for DURATION seconds (600 by default), readers
+# through it and an editor changing an article every few seconds: purge to
+# fresh, stale pages after a confirmed purge, origin offload. PostgreSQL
+# (BENCH_DATABASE_URL or DATABASE_URL; emptied first). See benchmarks/front.py.
+bench-front: $(STAMP)
+	$(BIN)/python -m benchmarks.front --seconds $(or $(DURATION),600)
 
 # Time and memory budgets of the reader pages (pytest-benchmark).
 bench-budgets: $(STAMP)

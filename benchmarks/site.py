@@ -468,6 +468,14 @@ def main() -> None:
     )
     log(table(report, baseline))
     log("\n" + summary(report["profile"], args.articles, began))
+    from benchmarks import front  # a cached article through Varnish (issue 25)
+
+    front.bench_compare(
+        env,
+        report["urls"]["article"],
+        seconds=args.seconds,
+        connections=args.connections,
+    )
 
 
 if __name__ == "__main__":

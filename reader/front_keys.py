@@ -10,8 +10,14 @@ drift apart:
 - ``touched_by_article``, ``touched_by_author``, ``touched_by_topic``,
   ``touched_by_edition``: the keys a change touches.
 
-Keys are short (``a12`` an article, ``u3`` an author, ``t7`` a topic, ``e5``
-an edition, a word for a list) and at most ``FRONT_CACHE_MAX_KEYS`` a page.
+Keys are short (``a12`` an article, ``u3`` an author's pages, ``t7`` a
+topic's pages, ``b3`` a page showing author 3's byline, ``n7`` a page showing
+topic 7's name, ``e5`` an edition, a word for a list) and at most
+``FRONT_CACHE_MAX_KEYS`` a page. An article page carries its author's byline
+key and its topics' name keys, not their page keys: publishing or editing an
+article changes its author's and topics' lists, not the other article pages
+by that author or on those topics (a few hundred pages at 1,000 articles,
+each fetched anew); renaming the author or topic changes both.
 A list page carries the list's key, not one per article on it: any change to
 a live article purges every list (``LISTS``), since any list may show it or
 move because of it. A page showing more articles than the cap (an edition)
@@ -60,6 +66,16 @@ def author(pk) -> str:
 
 def topic(pk) -> str:
     return f"t{pk}"
+
+
+def byline(pk) -> str:
+    """Pages showing author ``pk``'s name beside an article's (article pages)."""
+    return f"b{pk}"
+
+
+def topic_name(pk) -> str:
+    """Pages showing topic ``pk``'s name on an article (article pages)."""
+    return f"n{pk}"
 
 
 def edition(pk) -> str:
@@ -123,8 +139,9 @@ def _article_page(context) -> list[str]:
     shown = context.get("article")
     if shown is None:
         return []
-    keys = [article(shown.pk), author(shown.author_id)]
-    keys += [topic(pk) for pk in _topic_pks(shown, context.get("fragment_version"))]
+    keys = [article(shown.pk), byline(shown.author_id)]
+    version = context.get("fragment_version")
+    keys += [topic_name(pk) for pk in _topic_pks(shown, version)]
     related = _loaded(shown, "related_ids")
     if related is None or len(related) < RELATED_SHOWN:
         keys.append(LATEST)  # topped up with the newest articles
@@ -200,7 +217,8 @@ def page_keys(request, response) -> list[str]:
 def touched_by_article(*, pk, author_pk, topic_pks) -> set[str]:
     """An article saved, published, unpublished, deleted or going live: its
     page and every page showing it (related lists, Read more links, editions
-    carry its key), its author's and topics' pages and feeds, every list."""
+    carry its key), its author's and topics' pages and feeds, every list;
+    not the other article pages by its author or on its topics."""
     return {
         article(pk),
         *([author(author_pk)] if author_pk else []),
@@ -210,15 +228,15 @@ def touched_by_article(*, pk, author_pk, topic_pks) -> set[str]:
 
 
 def touched_by_author(*, pk, topic_pks) -> set[str]:
-    """An author's name, bio or photo: their page and feed and every article
-    page by them (``u``), and the lists showing their bylines."""
-    return {author(pk), *(topic(t) for t in topic_pks), *LISTS}
+    """An author's name, bio or photo: their page and feed (``u``), every
+    article page by them (``b``), and the lists showing their bylines."""
+    return {author(pk), byline(pk), *(topic(t) for t in topic_pks), *LISTS}
 
 
 def touched_by_topic(*, pk, author_pks) -> set[str]:
-    """A topic renamed or removed: its page and feed and every article page
-    tagged with it (``t``), the author pages and lists showing its name."""
-    return {topic(pk), *(author(a) for a in author_pks), *LISTS}
+    """A topic renamed or removed: its page and feed (``t``), every article
+    page tagged with it (``n``), the author pages and lists showing its name."""
+    return {topic(pk), topic_name(pk), *(author(a) for a in author_pks), *LISTS}
 
 
 def touched_by_edition(*, pk) -> set[str]:

@@ -70,6 +70,13 @@ sub vcl_recv {
     if (req.url ~ "^/admin/" || req.url ~ "^/newsletter/(confirm|unsubscribe|preferences)/") {
         return (pass);
     }
+    # Every client that takes gzip gets the one gzipped copy, as stored; a
+    # client that does not gets a plain copy of its own (vcl_hash), fetched
+    # plain, rather than the gzipped one unzipped on every delivery.
+    unset req.http.x-plain;
+    if (req.http.Accept-Encoding !~ "gzip") {
+        set req.http.x-plain = "1";
+    }
     if (req.restarts > 0 && req.http.x-revalidate) {
         # Past stale-while-revalidate with a healthy backend: fetch anew.
         set req.grace = 0s;
@@ -80,6 +87,9 @@ sub vcl_recv {
 sub vcl_hash {
     # http:// is answered with a redirect, https:// with the page.
     hash_data(req.http.X-Forwarded-Proto);
+    if (req.http.x-plain) {
+        hash_data("plain");
+    }
 }
 
 sub vcl_hit {
@@ -93,6 +103,15 @@ sub vcl_hit {
     }
     set req.http.x-revalidate = "1";
     return (restart);
+}
+
+sub vcl_backend_fetch {
+    if (bereq.http.x-plain) {
+        # Varnish asks for gzip on every fetch; this copy is for clients
+        # that cannot take it.
+        unset bereq.http.Accept-Encoding;
+        unset bereq.http.x-plain;
+    }
 }
 
 sub vcl_backend_response {

@@ -7,12 +7,14 @@ made in this process through the same services the admin calls; the purges
 they enqueue are run by the real worker, which tells Varnish.
 """
 
+import http.client
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,18 +202,37 @@ def stack(tmp_path, settings, shared_seconds):
         wait_for_port(ports["app"], process=gunicorn, timeout=30)
         wait_for_port(ports["varnish"], process=varnish, timeout=30)
         wait_for_port(ports["https"], process=nginx_process)
-        yield VarnishSite(
+        site = VarnishSite(
             ports["https"],
             tmp_path,
             processes=processes,
             gunicorn=gunicorn,
             varnish_dir=varnish_dir,
         )
+        # A loaded machine can make a gunicorn worker's first answers (each
+        # loads Django's templates and connects to the database) miss the
+        # probe's timeout: Varnish then takes the backend for sick and
+        # answers a miss with the 503 page until two probes out of three
+        # pass. Both workers answer once, at the same time, before the tests.
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda _: _app_get(ports["app"], "/robots.txt"), [1, 2]))
+        until(lambda: "healthy" in site.backend_health(), within=30, every=0.2)
+        yield site
     except BaseException:
         print(processes.logs())
         raise
     finally:
         processes.stop_all()
+
+
+def _app_get(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(
+        "GET", path, headers={"Host": HOST, "X-Forwarded-Proto": "https"}
+    )
+    status = connection.getresponse().status
+    connection.close()
+    return status
 
 
 def ranked(*articles):
@@ -255,14 +276,18 @@ def test_a_page_is_served_from_varnish_without_reaching_gunicorn(stack):
     assert "max-age=0" in response.getheader("Cache-Control")
     assert response.getheader("xkey") is None
     assert response.getheader("Content-Encoding") == "gzip"
-    # A 304 from Varnish for the copy the browser has, plain or gzipped.
+    # A client without gzip gets a plain copy of its own, fetched once (not
+    # the gzipped one unzipped on every delivery); a 304 from Varnish for
+    # the copy the browser has, plain or gzipped (one ETag for both).
     etag = response.getheader("ETag")
     again, body = stack.get(path, **{"If-None-Match": etag})
-    assert (again.status, body) == (304, b"")
-    plain, body = stack.get(path)
-    assert plain.getheader("Content-Encoding") is None
-    assert b"Asking for a raise" in body
-    assert stack.app_requests(path) == 1
+    assert (again.status, body) == (304, b""), stack.backend_health()
+    for _ in range(3):
+        plain, body = stack.get(path)
+        assert plain.getheader("Content-Encoding") is None
+        assert b"Asking for a raise" in body
+    assert plain.getheader("X-Cache") == "HIT"
+    assert stack.app_requests(path) == 2
 
 
 def test_purges_come_only_from_the_app_servers(stack):

@@ -105,7 +105,12 @@ def test_renaming_an_author_purges_their_pages_and_the_lists(
         article.author.name = "A new name"
         article.author.save()
     [keys] = purged_keys(varnish_front)
-    assert keys == {f"u{article.author_id}", f"t{topic.pk}", *LISTS}
+    assert keys == {
+        f"u{article.author_id}",
+        f"b{article.author_id}",
+        f"t{topic.pk}",
+        *LISTS,
+    }
 
 
 def test_renaming_a_topic_purges_its_pages(
@@ -119,7 +124,7 @@ def test_renaming_a_topic_purges_its_pages(
         topic.name = "Salary"
         topic.save()
     [keys] = purged_keys(varnish_front)
-    assert keys == {f"t{topic.pk}", f"u{article.author_id}", *LISTS}
+    assert keys == {f"t{topic.pk}", f"n{topic.pk}", f"u{article.author_id}", *LISTS}
 
 
 def test_an_edition_going_out_purges_the_archive_and_sign_up_page(
