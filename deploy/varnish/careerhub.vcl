@@ -49,6 +49,7 @@ acl purgers {
 }
 
 sub vcl_recv {
+    unset req.http.x-plain;  # set below, never by the client
     if (req.method == "PURGE") {
         # nginx sets X-Real-IP on everything it passes on: a purge through
         # it came from the internet, whatever client.ip says.
@@ -73,7 +74,6 @@ sub vcl_recv {
     # Every client that takes gzip gets the one gzipped copy, as stored; a
     # client that does not gets a plain copy of its own (vcl_hash), fetched
     # plain, rather than the gzipped one unzipped on every delivery.
-    unset req.http.x-plain;
     if (req.http.Accept-Encoding !~ "gzip") {
         set req.http.x-plain = "1";
     }
