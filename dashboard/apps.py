@@ -7,3 +7,6 @@ class DashboardConfig(AppConfig):
 
     name = "dashboard"
     verbose_name = "Editor’s dashboard"
+
+    def ready(self):
+        from . import tasks  # noqa: F401 (registers the recurring refresh of its sums)

@@ -79,11 +79,11 @@ def next_edition(*, now: datetime, days=None) -> NextEdition:
     return NextEdition(edition=edition, at=at, recipients=recipients, table=table)
 
 
-def last_edition(*, with_clicks: bool) -> LastEdition | None:
+def last_edition(*, with_clicks: bool, refresh=False) -> LastEdition | None:
     """The edition that went out last (or is going out), with its delivery
     counts and what happened after it (kept a minute: memo.py), and its
     clicks per article (always fresh)."""
-    counted = remembered("last-edition", _last_counted)
+    counted = remembered("last-edition", _last_counted, refresh=refresh)
     if counted == NOTHING:
         return None
     edition, outcome = counted

@@ -14,11 +14,12 @@ LIMIT = 10
 TREND_DAYS = 30
 
 
-def most_read_table(*, days: int, limit=LIMIT, **_) -> Table:
+def most_read_table(*, days: int, limit=LIMIT, refresh=False, **_) -> Table:
     """The sum over every article's days: kept a minute (memo.py)."""
     top = remembered(
         f"most-read:{days}:{limit}:{figures.first_day(days)}",
         lambda: figures.most_read(days, limit),
+        refresh=refresh,
     )
     return Table(
         name="most-read",
