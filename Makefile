@@ -73,10 +73,13 @@ format: $(STAMP)
 # Reader pages under load (gunicorn + wrk), cached and uncached, against a bare
 # Django view: ARTICLES=100000 for the big run, BENCH_DATABASE_URL for
 # PostgreSQL (that database is emptied). See benchmarks/site.py. Then the
-# readers' figures' beacon and the cached page with counting on and off.
+# readers' figures' beacon and the cached page with counting on and off, and
+# last the editor's dashboard at DASHBOARD_ARTICLES (100,000) articles and two
+# years of figures (it empties the bench database again to fill it).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.site --articles $(or $(ARTICLES),1000)
 	$(BIN)/python -m benchmarks.beacon
+	$(BIN)/python -m benchmarks.dashboard --articles $(or $(DASHBOARD_ARTICLES),100000)
 
 # The readers' figures: counted views/s, CPU per beacon, database writes, and
 # the cached page's CPU with counting on and off. See benchmarks/beacon.py.
