@@ -21,7 +21,7 @@ def read_topics_together(articles) -> list:
     """
     articles = list(articles)
     for article in articles:
-        article.__dict__[_TOGETHER] = articles
+        setattr(article, _TOGETHER, articles)
     return articles
 
 

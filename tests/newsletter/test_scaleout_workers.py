@@ -75,6 +75,10 @@ def sink():
     controller.stop()
 
 
+def runs_still_running(db_tasks) -> bool:
+    return any(row.status == "RUNNING" for row in db_tasks.rows(send_edition))
+
+
 def two_workers(processes):
     workers = {
         name: worker(processes, name, **SCALE_OUT) for name in ("worker-a", "worker-b")
@@ -96,6 +100,9 @@ def test_two_workers_send_one_edition_at_the_same_time(processes, sink, db_tasks
 
     editions.edition_schedule(edition=edition, when=timezone.now())  # Send now
     wait_for(lambda: edition_is_sent(edition), 90, "the edition to be sent")
+    # The edition is marked sent inside the last run; its result (the "N
+    # sent" read below) is written when the run returns, a moment later.
+    wait_for(lambda: not runs_still_running(db_tasks), 30, "the sending runs to end")
 
     received = Counter(sink.recipients)
     assert set(received) == everyone and set(received.values()) == {1}
