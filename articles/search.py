@@ -51,10 +51,10 @@ from .rendering import cut_excerpt, markdown_plain, smart_quotes
 SEARCH_CONFIG = "english"
 # PostgreSQL ranks at most these matches (see ``_full_text``): 41 pages of
 # the newest, and the newest matching in their title or excerpt among the
-# newest ``TITLE_WINDOW`` articles.
+# newest ``TITLE_WINDOW`` articles (walked in an index: 0.3 ms at 2,000).
 CANDIDATES = 500
 TITLE_CANDIDATES = 50
-TITLE_WINDOW = 10_000
+TITLE_WINDOW = 2_000
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 MAX_QUERY_LENGTH = 200
 # About two lines of a result: the snippet's length around the match.
@@ -186,18 +186,14 @@ def _full_text(queryset, text: str):
     newest = (
         queryset.filter(search_vector=query).order_by(*newest_first).values("pk")
     )[:CANDIDATES]
-    # Walked in an index alone (``article_budget_recent_idx``), over the
+    # Walked in an index alone (``article_budget_recent_idx``) over the
     # newest ``TITLE_WINDOW`` articles at most (a word in no title would
-    # otherwise walk them all); whether the whole query matches (a "-word" in
-    # the body) is checked on these few.
-    window_start = queryset.order_by(*newest_first).values("published_at")[
-        TITLE_WINDOW - 1 : TITLE_WINDOW
-    ]
+    # otherwise walk them all), or read from the rank vector's GIN index when
+    # titles rarely hold it; whether the article is live and the whole query
+    # matches (a "-word" in the body) is checked on these few.
     titled = (
-        queryset.filter(
-            rank_vector=query,
-            published_at__gte=Coalesce(Subquery(window_start), Value(EARLIEST)),
-        )
+        queryset.model.objects.published_or_scheduled()
+        .filter(rank_vector=query, published_at__gte=_window_start(queryset.model))
         .order_by(*newest_first)
         .values("pk")
     )[:TITLE_CANDIDATES]
@@ -213,14 +209,40 @@ def _full_text(queryset, text: str):
                 Window(Min("list_position", filter=~Q(rank_vector=query))),
                 Window(Min("list_position")),
             ),
-            live_newest=Subquery(
-                queryset.model.objects.live()
-                .order_by("-published_at", "-pk")
-                .values("list_position")[:1]
-            ),
+            live_newest=_live_newest(queryset.model),
         )
         .order_by("-rank", "-published_at", "-pk")
     )
+
+
+def _live_newest(model):
+    """The list position of the newest live article (see articles/ordering.py)."""
+    return Subquery(
+        model.objects.live()
+        .order_by("-published_at", "-pk")
+        .values("list_position")[:1]
+    )
+
+
+def _window_start(model):
+    """When the newest ``TITLE_WINDOW`` live articles begin, found by list
+    position in two index lookups (an OFFSET walked the whole window: 2 ms at
+    100,000 articles); the earliest date when there are fewer, or no positions.
+
+    The walk it bounds reads published and scheduled articles alike
+    (``_full_text`` keeps the live ones of the few it finds): with the live
+    filter, ``published_at`` would be bounded on both sides, and PostgreSQL,
+    reading that as a narrow range, intersected the title matches with the
+    window's 10,000 entries in a second index (2.6 ms at 100,000).
+    """
+    first = (
+        model._base_manager.filter(
+            list_position__lte=_live_newest(model) - (TITLE_WINDOW - 1)
+        )
+        .order_by("-list_position")
+        .values("published_at")[:1]
+    )
+    return Coalesce(Subquery(first), Value(EARLIEST))
 
 
 def _stem(word: str) -> str:
