@@ -10,8 +10,9 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from articles.models import Article
 from httpguard import ratelimit
@@ -45,22 +46,21 @@ def is_countable(request) -> bool:
     )
 
 
+@method_decorator(never_cache, name="dispatch")  # private, no-store, ...
 class ClickView(View):
     http_method_names = ["get", "head"]
 
     def get(self, request, token):
         link = clicks.read_click_token(token)
         if link is None:
-            return self.private(
-                render(request, "newsletter/click_unknown.html", status=404)
-            )
+            return render(request, "newsletter/click_unknown.html", status=404)
         # 1 query each: the article, the edition if it went out (only
         # editions that went out are counted, so editors' test mails are not).
         article = Article.objects.filter(pk=link.article_id).first()
         edition = Edition.objects.archived().filter(pk=link.edition_id).first()
         if article is not None and edition is not None and self.counts(request):
             clicks.edition_click_count(edition_id=edition.pk, article_id=article.pk)
-        return self.private(HttpResponseRedirect(self.target(article, edition)))
+        return HttpResponseRedirect(self.target(article, edition))
 
     @staticmethod
     def counts(request) -> bool:
@@ -79,8 +79,3 @@ class ClickView(View):
         if edition is not None:
             return edition.get_absolute_url()
         return reverse("articles:home")
-
-    @staticmethod
-    def private(response):
-        add_never_cache_headers(response)  # private, no-store, ...
-        return response
