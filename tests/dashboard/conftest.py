@@ -1,11 +1,19 @@
-"""Seeded figures for the dashboard's tests, all at NOW (tests.factories)."""
+"""Seeded figures for the dashboard's tests, all at NOW (tests.factories).
+
+The editor, the two writers and their logged-in clients are the article
+desk's (tests/articles/conftest.py), the same people in both."""
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
+from tests.articles import conftest as desk
 from tests.dashboard.seed import Seeded, seed
-from tests.factories import EditorFactory, WriterFactory
+
+editor = desk.editor
+writer = desk.writer
+other_writer = desk.other_writer
+editor_client = desk.editor_client
+writer_client = desk.writer_client
 
 
 @pytest.fixture(autouse=True)
@@ -15,37 +23,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def editor():
-    return EditorFactory(username="edna")
-
-
-@pytest.fixture
-def writer():
-    return WriterFactory(username="wanda")
-
-
-@pytest.fixture
-def other_writer():
-    return WriterFactory(username="walt")
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_client(editor):
-    return logged_in(editor)
-
-
-@pytest.fixture
-def writer_client(writer):
-    return logged_in(writer)
 
 
 @pytest.fixture
