@@ -10,37 +10,28 @@ confirmation's transaction commits.
 """
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from articles.models import Article, SlugRedirect
+from reader.site_urls import article_page_slug
 
 from .flush import upsert_add
 from .models import SignupDay, SiteDay
-
-ARTICLE_VIEW = "articles:detail"
 
 
 def article_of(source: str) -> int | None:
     """The id of the live article whose page ``source`` (a path) is, if any;
     an old slug of a live article counts for it."""
-    try:
-        match = resolve(urlsplit(source).path) if source else None
-    except Resolver404:
+    slug = article_page_slug(source)
+    if slug is None:
         return None
-    if match is None or match.view_name != ARTICLE_VIEW:
-        return None
-    slug = match.kwargs.get("slug", "")
     found = Article.objects.live().filter(slug=slug).values_list("pk", flat=True)
     article_id = found.first()
     if article_id is None:
         article_id = (
-            SlugRedirect.objects.filter(
-                old_slug=slug, article__in=Article.objects.live()
-            )
+            SlugRedirect.objects.to_live(slug)
             .values_list("article_id", flat=True)
             .first()
         )

@@ -1,11 +1,9 @@
 import math
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -15,6 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from httpguard import ratelimit
 from httpguard.views import DATABASE_UNAVAILABLE, unavailable
+from reader.site_urls import article_page_slug
 from reader.views import PublicPageMixin
 
 from . import showcase, subscribers, tokens
@@ -31,11 +30,7 @@ LINK_STATUS = {
 
 def _article_path(path: str) -> str:
     """``path`` if it is one of our article pages (checked), else nothing."""
-    try:
-        match = resolve(urlsplit(path).path) if path else None
-    except Resolver404:
-        return ""
-    return path if match and match.view_name == "articles:detail" else ""
+    return path if article_page_slug(path) is not None else ""
 
 
 def _private(response):

@@ -6,6 +6,9 @@ proxy or from a cache still point at the real site."""
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
+
+ARTICLE_VIEW = "articles:detail"
 
 
 def site_parts() -> SplitResult:
@@ -28,3 +31,15 @@ def absolute_url(url: str) -> str:
     if url.startswith("//"):
         return f"{site_parts().scheme}:{url}"
     return site_url(url)
+
+
+def article_page_slug(path: str) -> str | None:
+    """The slug when ``path`` is the address of an article's page (read by
+    the URLconf, so it follows the site's URL rules), else None."""
+    try:
+        match = resolve(urlsplit(path).path) if path else None
+    except Resolver404:
+        return None
+    if match is None or match.view_name != ARTICLE_VIEW:
+        return None
+    return match.kwargs.get("slug", "")

@@ -231,9 +231,7 @@ class ArticleDetailView(LiveArticlesMixin, DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             redirect = (
-                SlugRedirect.objects.filter(
-                    old_slug=kwargs["slug"], article__in=Article.objects.live()
-                )
+                SlugRedirect.objects.to_live(kwargs["slug"])
                 .select_related("article")
                 .first()
             )

@@ -249,6 +249,12 @@ class Article(ArticleDisplay):
         )
 
 
+class SlugRedirectQuerySet(models.QuerySet):
+    def to_live(self, old_slug: str):
+        """The redirect from ``old_slug``, if its article is live."""
+        return self.filter(old_slug=old_slug, article__in=Article.objects.live())
+
+
 class SlugRedirect(models.Model):
     """An article's former slug, answered with a permanent redirect."""
 
@@ -256,6 +262,8 @@ class SlugRedirect(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="slug_redirects"
     )
+
+    objects = SlugRedirectQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
