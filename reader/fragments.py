@@ -46,9 +46,14 @@ def key(version: str, name: str, *parts) -> str:
 def prefetch(version: str | None, names: Iterable[str], *parts) -> dict:
     """The fragments a page is about to show, read in one round trip (pass
     the result to ``get_or_render``; parts as the template gives them)."""
-    if not version:
+    return prefetch_each(version, [(name, parts) for name in names])
+
+
+def prefetch_each(version: str | None, wanted: Iterable[tuple[str, tuple]]) -> dict:
+    """``prefetch`` for fragments with parts of their own: ``(name, parts)``."""
+    keys = [key(version, name, *map(str, parts)) for name, parts in wanted]
+    if not (version and keys):
         return {}
-    keys = [key(version, name, *map(str, parts)) for name in names]
     return pagecache.guarded(pagecache.page_cache().get_many, keys) or {}
 
 

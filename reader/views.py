@@ -1,4 +1,4 @@
-from functools import partial
+from functools import cache, partial
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -67,32 +67,56 @@ class LiveArticlesMixin(PublicPageMixin):
 
 
 class CardsMixin(LiveArticlesMixin):
-    """A page of article cards, each kept rendered as a fragment between
-    changes of content (``{% fragment_for %}`` in articles/_cards.html):
-    the articles' topics are read only if a card is rendered anew."""
+    """A page of article cards kept rendered between changes of content: the
+    page's cards (with its pagination) are one fragment, read with the page's
+    other fragments in one cache round trip, so a page shown before reads no
+    article at all. Rendered anew, each card is a fragment of its own
+    (``{% fragment_for %}`` in articles/_cards.html), and the articles'
+    topics are read only if a card is rendered anew."""
 
     def get(self, request, *args, **kwargs):
         # Read before the articles (see ArticleDetailView.get).
         self.fragment_version = fragments.version()
+        self.prefetched = fragments.prefetch_each(
+            self.fragment_version, self.kept_fragments()
+        )
         return super().get(request, *args, **kwargs)
+
+    def kept_fragments(self) -> list[tuple[str, tuple]]:
+        """The fragments (name, parts) the page shows, known from its address."""
+        return []
+
+    def requested_page(self) -> str:
+        """The page number asked for, as the page's fragments name it."""
+        return self.request.GET.get("page") or "1"
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, paginated = super().paginate_queryset(
             queryset, page_size
         )
-        page.object_list = read_topics_together(rows)
+        page.object_list = SimpleLazyObject(lambda: self.cards(rows))
         return paginator, page, page.object_list, paginated
+
+    def cards(self, rows) -> list:
+        """The page's articles: read only if its cards are rendered anew."""
+        return read_topics_together(rows)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            fragment_version=self.fragment_version, **kwargs
+            fragment_version=self.fragment_version,
+            fragments_prefetched=self.prefetched,
+            **kwargs,
         )
 
-    def keep_count(self, paginator, name: str, *parts, prefetched=None):
+    def keep_count(self, paginator, name: str, *parts):
         """``paginator`` with its count kept like a fragment: how many live
         articles a list holds changes only with public content."""
         paginator.count = fragments.get_or_render(
-            self.fragment_version, name, parts, lambda: paginator.count, prefetched
+            self.fragment_version,
+            name,
+            parts,
+            lambda: paginator.count,
+            self.prefetched,
         )
         return paginator
 
@@ -100,18 +124,25 @@ class CardsMixin(LiveArticlesMixin):
 class HomeView(CardsMixin, TemplateView):
     template_name = "articles/home.html"
 
+    def kept_fragments(self):
+        return [("home-articles", ()), ("home-topics", ())]
+
     def get_context_data(self, **kwargs):
+        articles = cache(self.featured_and_latest)
+        # Each read only if the fragment showing them is rendered.
+        return super().get_context_data(
+            featured=SimpleLazyObject(lambda: articles()[0]),
+            latest=SimpleLazyObject(lambda: articles()[1]),
+            topics=SimpleLazyObject(lambda: list(topics_in_use()[:12])),
+            **kwargs,
+        )
+
+    def featured_and_latest(self) -> tuple[list, list]:
         live = self.get_queryset()
         featured = list(live.filter(featured=True)[:3])
         latest = list(live.exclude(pk__in=[a.pk for a in featured])[:9])
         read_topics_together(featured + latest)
-        return super().get_context_data(
-            featured=featured,
-            latest=latest,
-            # Read only if the fragment showing them is rendered.
-            topics=SimpleLazyObject(lambda: list(topics_in_use()[:12])),
-            **kwargs,
-        )
+        return featured, latest
 
 
 class ArticleListView(CardsMixin, ListView):
@@ -119,6 +150,9 @@ class ArticleListView(CardsMixin, ListView):
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = PositionPaginator  # page 5,000 costs what page 1 costs
+
+    def kept_fragments(self):
+        return [("list-count", ()), ("list-cards", (self.requested_page(),))]
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -140,6 +174,10 @@ class TopicView(CardsMixin, ListView):
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
 
+    def kept_fragments(self):
+        slug = self.kwargs["slug"]
+        return [("live-topic", (slug,)), ("topic-cards", (slug, self.requested_page()))]
+
     def get_queryset(self):
         self.topic = self.live_topic(self.kwargs["slug"])
         # The topic's pages are ranges of places in it (``TopicPosition``):
@@ -152,7 +190,11 @@ class TopicView(CardsMixin, ListView):
         public content, and its query costs more to build than a page of
         kept cards costs whole."""
         shown = fragments.get_or_render(
-            self.fragment_version, "live-topic", (slug,), lambda: _topic_shown(slug)
+            self.fragment_version,
+            "live-topic",
+            (slug,),
+            lambda: _topic_shown(slug),
+            self.prefetched,
         )
         topic = Tag(id=shown["id"], name=shown["name"], slug=shown["slug"])
         topic.article_count = shown["article_count"]
@@ -187,8 +229,13 @@ class AuthorView(CardsMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        self.prefetched = fragments.prefetch(
-            self.fragment_version, AUTHOR_FRAGMENTS, self.author.pk
+        pk = str(self.author.pk)
+        self.prefetched = fragments.prefetch_each(
+            self.fragment_version,
+            [
+                *((name, (pk,)) for name in AUTHOR_FRAGMENTS),
+                ("author-cards", (pk, self.requested_page())),
+            ],
         )
         # The author is known: no need to join it again for every row.
         return (
@@ -200,17 +247,16 @@ class AuthorView(CardsMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        return self.keep_count(
-            paginator, "author-count", str(self.author.pk), prefetched=self.prefetched
-        )
+        return self.keep_count(paginator, "author-count", str(self.author.pk))
+
+    def cards(self, rows):
+        articles = super().cards(rows)
+        for article in articles:
+            article.author = self.author
+        return articles
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            author=self.author, fragments_prefetched=self.prefetched, **kwargs
-        )
-        for article in context["articles"]:
-            article.author = self.author
-        return context
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 class ArticleDetailView(LiveArticlesMixin, DetailView):

@@ -17,7 +17,7 @@ from taggit.models import Tag
 from articles.models import Article, Author, TopicDescription
 from articles.services import article_write
 from benchmarks import corpus
-from reader import fragments
+from reader import fragments, pagecache
 from tests.factories import ArticleFactory, AuthorFactory
 
 from .test_pagecache import behind_the_cache, text_of
@@ -81,17 +81,32 @@ def test_pages_are_the_same_with_cards_kept_or_rendered_whole(
     assert "card--no-cover" in home
 
 
-def test_a_page_of_kept_cards_reads_no_topics(client, shelf, django_assert_num_queries):
+def test_a_page_shown_before_reads_no_articles(
+    client, shelf, django_assert_num_queries
+):
     for url in URLS:
         text_of(client, url)
-    with django_assert_num_queries(2):  # featured and latest articles + authors
+    with django_assert_num_queries(0):  # cards, topics and count all kept
         text_of(client, reverse("articles:home"))
-    with django_assert_num_queries(1):  # the page's articles (their count kept)
+    with django_assert_num_queries(0):
         text_of(client, reverse("articles:list"))
-    with django_assert_num_queries(1):  # the page's articles (the topic kept)
+    with django_assert_num_queries(0):
         text_of(client, reverse("articles:topic", args=["cv"]))
-    with django_assert_num_queries(2):  # the author, the page's articles
+    with django_assert_num_queries(1):  # the author (their header, cards kept)
         text_of(client, reverse("articles:author", args=["rae"]))
+
+
+def test_a_page_whose_cards_are_kept_reads_no_topics(
+    client, shelf, django_assert_num_queries
+):
+    """Without the page's own fragment (evicted), its cards are still kept:
+    the page reads its articles but renders none of their cards."""
+    url = reverse("articles:list")
+    text_of(client, url)
+    pagecache.page_cache().delete(fragments.key(fragments.version(), "list-cards", "1"))
+    with django_assert_num_queries(1):  # the page's articles (their count kept)
+        page = text_of(client, url)
+    assert page.count('<article class="card') == 3
 
 
 def test_kept_cards_are_reused_and_fresh_after_an_edit(client, shelf):
