@@ -89,3 +89,13 @@ def test_the_window_is_found_without_walking_it():
     sql = str(Article.objects.live().search("recruiter").query)
     assert "OFFSET" not in sql.upper()
     assert "list_position" in sql
+
+
+def test_the_planner_counts_random_reads_as_cheap():
+    """With PostgreSQL's default (4), which sample ANALYZE last took decided
+    whether a word in 2% of 100,000 articles was read through its GIN index
+    (4-8 ms) or by walking the newest articles, checking each one's search
+    vector (75-110 ms). Every connection sets 1.1 when it connects."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
