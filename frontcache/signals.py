@@ -18,7 +18,7 @@ from django.db.models.signals import (
 from taggit.models import Tag, TaggedItem
 
 from articles.changes import content_updated
-from articles.models import Article, Author, SlugRedirect, State
+from articles.models import Article, Author, SlugRedirect, State, TopicDescription
 from newsletter.models import Edition, EditionArticle, NewsletterSettings
 from newsletter.querysets import edition_status_changed
 from reader import front_keys
@@ -102,6 +102,11 @@ def _topic(sender, instance, created=False, **kwargs):
         purge_later(touches.topic_keys(instance.pk))
 
 
+def _topic_description(sender, instance, **kwargs):
+    if _on(kwargs):
+        purge_later(front_keys.touched_by_topic_description(pk=instance.tag_id))
+
+
 def _content_updated(sender, pks=None, pages_of=None, **kwargs):
     """Writes no model signal reports (articles/tasks.py): ``pages_of`` the
     articles whose own page changed (a related list ranked), ``pks`` the
@@ -161,6 +166,7 @@ def connect():
         (SlugRedirect, _redirect),
         (Author, _author),
         (Tag, _topic),
+        (TopicDescription, _topic_description),
         (Edition, _edition),
         (EditionArticle, _edition),
         (NewsletterSettings, _newsletter_settings),

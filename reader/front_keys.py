@@ -239,6 +239,11 @@ def touched_by_topic(*, pk, author_pks) -> set[str]:
     return {topic(pk), topic_name(pk), *(author(a) for a in author_pks), *LISTS}
 
 
+def touched_by_topic_description(*, pk) -> set[str]:
+    """A topic's description: its page and the topics index, which show it."""
+    return {topic(pk), TOPICS}
+
+
 def touched_by_edition(*, pk) -> set[str]:
     """An edition going out, edited or withdrawn: its page, the archive, and
     the sign-up page showing the latest one."""

@@ -10,7 +10,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
 from articles.changes import content_updated
-from articles.models import Article, Author, MediaImage, SlugRedirect
+from articles.models import (
+    Article,
+    Author,
+    MediaImage,
+    SlugRedirect,
+    TopicDescription,
+)
 
 from . import pagecache
 
@@ -30,9 +36,18 @@ def _content_updated(sender, **kwargs):
 
 def connect():
     # Articles (save, publish, unpublish, re-slug, delete), their authors and
-    # topics (rename, delete), topic and hand-picked links, old addresses,
-    # library images (their alt text, caption or credit show in bodies).
-    for model in (Article, Author, Tag, TaggedItem, SlugRedirect, MediaImage):
+    # topics (rename, delete) and their descriptions, topic and hand-picked
+    # links, old addresses, library images (their alt text, caption or credit
+    # show in bodies).
+    for model in (
+        Article,
+        Author,
+        Tag,
+        TopicDescription,
+        TaggedItem,
+        SlugRedirect,
+        MediaImage,
+    ):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"pc-{model}")
         post_delete.connect(
             _content_changed, sender=model, dispatch_uid=f"pc-del-{model}"

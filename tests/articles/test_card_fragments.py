@@ -171,6 +171,18 @@ def test_a_kept_topic_shows_its_new_count_and_description_at_once(client, shelf)
     assert '<meta name="description" content="Pay and raises.">' in page
 
 
+def test_a_topic_description_saved_on_its_own_shows_at_once(client, shelf):
+    """Not through the topic's admin form (which saves the topic too)."""
+    url = reverse("articles:topic", args=["salary"])
+    text_of(client, url)
+    text_of(client, reverse("articles:topics"))
+    TopicDescription.objects.create(
+        tag=Tag.objects.get(slug="salary"), description="Pay."
+    )
+    assert '<p class="page-header__lede">Pay.</p>' in text_of(client, url)
+    assert "Pay." in text_of(client, reverse("articles:topics"))
+
+
 def test_a_kept_author_page_shows_a_new_article_and_a_new_name_at_once(client, shelf):
     url = reverse("articles:author", args=["rae"])
     assert '<span class="muted">(2)</span>' in text_of(client, url)

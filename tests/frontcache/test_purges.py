@@ -9,6 +9,7 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 from taggit.models import Tag
 
+from articles.models import TopicDescription
 from articles.services import article_publish, article_unpublish
 from frontcache.models import FailedPurge
 from frontcache.tasks import purge, purge_at_publish
@@ -125,6 +126,20 @@ def test_renaming_a_topic_purges_its_pages(
         topic.save()
     [keys] = purged_keys(varnish_front)
     assert keys == {f"t{topic.pk}", f"n{topic.pk}", f"u{article.author_id}", *LISTS}
+
+
+def test_a_topic_description_saved_on_its_own_purges_its_page_and_the_index(
+    varnish_front, django_capture_on_commit_callbacks
+):
+    """As a shell or a data migration saves it, without the topic's form."""
+    with django_capture_on_commit_callbacks(execute=True):  # committed
+        topic = Tag.objects.create(name="Pay", slug="pay")
+        ArticleFactory(topics=[topic])
+    varnish_front.calls.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicDescription.objects.create(tag=topic, description="Raises.")
+    [keys] = purged_keys(varnish_front)
+    assert keys == {f"t{topic.pk}", front_keys.TOPICS}
 
 
 def test_an_edition_going_out_purges_the_archive_and_sign_up_page(
