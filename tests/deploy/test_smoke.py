@@ -337,6 +337,16 @@ def test_nginx_limits_floods_of_sign_ups_and_logins_per_client(stack):
         assert b"<center>nginx" in refusal
     # Reading pages is not limited.
     assert {stack.request("GET", "/")[0].status for _ in range(10)} == {200}
+    # A reader's count is a few short fields; a body over 1 KiB never
+    # reaches a worker.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    count = stack.request("POST", "/count/", body="page=home", headers=form)
+    assert count[0].status == 204
+    oversized = stack.request(
+        "POST", "/count/", body="page=" + "x" * 2000, headers=form
+    )
+    assert oversized[0].status == 413
+    assert b"<center>nginx" in oversized[1]
 
 
 def test_slow_clients_do_not_hold_up_other_readers(stack):
