@@ -27,6 +27,11 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
+    # Every LocMemCache of one LOCATION shares its store, across tests too:
+    # emptied, so no test sees the pages and fragments an earlier one kept.
+    from django.core.cache import caches
+
+    caches["default"].clear()
     settings.SITE_URL = "https://careerhub.example"
     # One process: its own changes reach it at once, and a poll of the
     # generation row (for other processes' changes, tests/articles/

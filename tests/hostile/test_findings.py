@@ -291,14 +291,14 @@ def test_csrf_failure_page_is_the_sites_own():
     assert subscriber.status == Subscriber.Status.PENDING
 
 
+def refuse_connections(*args, **kwargs):
+    raise OperationalError("connection to server failed: Connection refused")
+
+
 @pytest.fixture
 def database_down(monkeypatch):
     """Every new query fails as when PostgreSQL cannot be reached."""
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection to server failed: Connection refused")
-
-    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    monkeypatch.setattr(connection, "ensure_connection", refuse_connections)
 
 
 @pytest.mark.parametrize("path", ["/", "/articles/", "/feed/", "/sitemap.xml"])
@@ -309,15 +309,23 @@ def test_a_database_outage_answers_503_with_retry_after(database_down, path):
     assert "We will be back in a moment" in response.text
 
 
+def test_a_page_kept_whole_is_still_served_while_the_database_is_down(
+    client, monkeypatch
+):
+    """The home's parts are kept as fragments once shown: it needs no query
+    then, and readers get it rather than the 503 page."""
+    assert client.get("/").status_code == 200  # the fragments kept
+    monkeypatch.setattr(connection, "ensure_connection", refuse_connections)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 200
+    assert "Latest articles" in response.text
+
+
 def test_a_database_outage_answers_503_in_the_admin_too(monkeypatch):
     """There the session is read first, by middleware, before any view."""
     client = Client(raise_request_exception=False)
     client.force_login(EditorFactory(username="edna"))
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection to server failed: Connection refused")
-
-    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    monkeypatch.setattr(connection, "ensure_connection", refuse_connections)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
