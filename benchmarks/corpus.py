@@ -48,14 +48,18 @@ def renditions(name: str) -> dict:
     }
 
 
-def _body(rng: random.Random, *, rare: bool) -> str:
+def _body(rng: random.Random, *, n: int) -> str:
+    """The ``n``th of the 50 bodies articles take in turn."""
+
     def sentence():
         words = rng.choices(VOCABULARY, k=12)
         return " ".join(words).capitalize() + "."
 
     paragraphs = [" ".join(sentence() for _ in range(4)) for _ in range(4)]
-    if rare:  # a word searches find in one body in fifty
+    if n == 0:  # a word searches find in one body in fifty
         paragraphs[1] += " Ask the ombudsman."
+    if n in (1, 2, 3):  # and one in three bodies in fifty (6%)
+        paragraphs[2] += " A mediator can help."
     return (
         "## Why it matters\n\n"
         + "\n\n".join(paragraphs[:2])
@@ -139,7 +143,7 @@ def build(
     )
     bodies = []
     for n in range(50):  # rendered once each, reused
-        article = Article(body=_body(rng, rare=n == 0))
+        article = Article(body=_body(rng, n=n))
         article.render()
         bodies.append(article)
     article_type = ContentType.objects.get_for_model(Article)
