@@ -13,20 +13,16 @@ articles contain ranks only its best candidates (``_full_text``), and its count
 is then an estimate (``search_pages.ResultPages``: "about N results"), so every
 search stays cheap at 100,000 articles. ``ResultPages`` reads it a page at a
 time: one query ranks and counts the matches and returns the page's ids, a
-second loads those rows with what their snippets need (``with_snippets``), and
-``add_highlights`` then gives each result a snippet of its summary and body
-around the matches, with the matches marked, as safe HTML (PostgreSQL's
-ts_headline picks the fragments; elsewhere the first match in the text does).
+second loads those rows with what their snippets need, and each result gets
+a snippet around its matches (``search_snippets``).
 """
 
-import html
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
@@ -35,6 +31,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     F,
+    Func,
     IntegerField,
     Min,
     Q,
@@ -44,10 +41,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf
-from django.utils.safestring import SafeString, mark_safe
-
-from .rendering import cut_excerpt, markdown_plain, smart_quotes
+from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "english"
 # PostgreSQL ranks at most these matches (see ``_full_text``): 41 pages of
@@ -64,15 +58,6 @@ TITLE_WINDOW = 2_000
 WALK_COST = 2.6
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 MAX_QUERY_LENGTH = 200
-# About two lines of a result: the snippet's length around the match.
-SNIPPET_CHARS = 180
-SNIPPET_LEAD = 50
-
-# Private-use characters that mark matches in ts_headline output. The text is
-# escaped first and only then are marker pairs turned into <mark>, so nothing
-# in an article can smuggle HTML into the results page.
-_START, _STOP = "\ue000", "\ue001"
-_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 # NUL cannot be sent to PostgreSQL; other control characters mean nothing here.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
@@ -126,7 +111,7 @@ def article_rank_vector():
     )
 
 
-def _reader_query(text: str) -> SearchQuery:
+def reader_query(text: str) -> SearchQuery:
     """A reader's words as PostgreSQL reads them: web search syntax ("quoted
     phrases", or, -word), English stemming."""
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -143,54 +128,19 @@ def search_queryset(queryset, text: str):
     return _substring(queryset, text)
 
 
-def with_snippets(queryset, text: str):
-    """``queryset`` with what ``add_highlights`` needs of each row.
-
-    On PostgreSQL that is ``headline``: the excerpt and body around the matches,
-    the matches between markers. Elsewhere the snippet is cut in Python, so the
-    body comes with the row.
-    """
-    if not uses_full_text(queryset):
-        return queryset.defer(None).defer("body_html", "search_vector", "rank_vector")
-    query = _reader_query(text)
-    return queryset.annotate(
-        headline=SearchHeadline(
-            _snippet_source(),
-            query,
-            config=SEARCH_CONFIG,
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=28,
-            min_words=15,
-            max_fragments=1,
-        )
-    )
-
-
-def _summary():
-    return Coalesce(
-        NullIf("excerpt", Value("")), "auto_excerpt", output_field=TextField()
-    )
-
-
-def _snippet_source():
-    """What a snippet is cut from: the editor's excerpt, then the body."""
-    return Concat("excerpt", Value(" \n\n"), "body", output_field=TextField())
-
-
 def _full_text(queryset, text: str):
     """Matches ranked among the best candidates a cheap bound finds.
 
     Ranking every match of a word most articles contain read 100,000 rows
     (0.4 s). Only those that can rank are ranked: the newest ``CANDIDATES``
-    matches (walked newest first through an index) and the newest
+    matches (found the cheaper way: ``_candidates_order``) and the newest
     ``TITLE_CANDIDATES`` matching in the title or excerpt (the only ones
     ranked above a match in the body alone, which rank by date). A word with
     fewer matches than that is ranked whole, and counted exactly.
     """
-    query = _reader_query(text)
+    query = reader_query(text)
     newest_first = ("-published_at", "-pk")
-    matches = queryset.filter(search_vector=query)
+    matches = _matches(queryset, query)
     newest = matches.order_by(*_candidates_order(queryset, matches)).values("pk")[
         :CANDIDATES
     ]
@@ -205,7 +155,7 @@ def _full_text(queryset, text: str):
         .order_by(*newest_first)
         .values("pk")
     )[:TITLE_CANDIDATES]
-    titled = queryset.filter(pk__in=titled, search_vector=query).values("pk")
+    titled = matches.filter(pk__in=titled).values("pk")
     return (
         # A union, not OR: the candidates are then read by primary key.
         queryset.filter(pk__in=newest.union(titled))
@@ -220,6 +170,21 @@ def _full_text(queryset, text: str):
             live_newest=_live_newest(queryset.model),
         )
         .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _matches(queryset, query):
+    """The articles of ``queryset`` that match ``query``.
+
+    A query with nothing to look for ("-career": every article without the
+    word, which only reading every article can find) matches nothing, as on
+    SQLite. PostgreSQL settles that test while planning, and reads nothing.
+    """
+    looked_for = Func(query, function="querytree", output_field=TextField())
+    return (
+        queryset.filter(search_vector=query)
+        .alias(looked_for=looked_for)
+        .exclude(looked_for="T")
     )
 
 
@@ -332,66 +297,3 @@ def _substring(queryset, text: str):
         start=Value(0),
     )
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
-
-
-def _markers_to_html(marked: str) -> SafeString:
-    escaped = html.escape(smart_quotes(marked), quote=False)
-    highlighted = _MARKED.sub(r"<mark>\1</mark>", escaped)
-    return mark_safe(highlighted.replace(_START, "").replace(_STOP, ""))
-
-
-def _term_pattern(terms: list[str]) -> re.Pattern:
-    return re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        + r")\w*",
-        re.IGNORECASE,
-    )
-
-
-def highlight_terms(text: str, terms: list[str]) -> SafeString:
-    """``text`` escaped, with each word starting with one of ``terms`` marked."""
-    if not terms:
-        return _markers_to_html(text)
-    pattern = _term_pattern(terms)
-    return _markers_to_html(pattern.sub(lambda m: f"{_START}{m[0]}{_STOP}", text))
-
-
-def snippet(text: str, terms: list[str], *, length: int = SNIPPET_CHARS) -> str:
-    """About ``length`` characters of ``text`` around its first match of ``terms``.
-
-    Starts at a word a little before the match, so the reader sees it in
-    context; "…" marks text left out at either end. Without a match, the
-    start of the text.
-    """
-    text = " ".join(text.split())
-    match = _term_pattern(terms).search(text) if terms else None
-    if match is None or match.start() < SNIPPET_LEAD:
-        return cut_excerpt(text, length)
-    start = text.rfind(" ", 0, match.start() - SNIPPET_LEAD) + 1
-    return "…" + cut_excerpt(text[start:], length)
-
-
-def _ellipsised(fragment: str) -> str:
-    """A fragment from mid-text marked as such at either end."""
-    plain = fragment.replace(_START, "").replace(_STOP, "")
-    if plain[:1].islower():
-        fragment = "…" + fragment
-    if plain[-1:].isalnum():
-        fragment += "…"
-    return fragment
-
-
-def add_highlights(articles, text: str) -> None:
-    """Set ``article.highlight``: a snippet around the matches, as safe HTML
-    with the matches in <mark>."""
-    terms = None
-    for article in articles:
-        headline = getattr(article, "headline", None)
-        if headline is not None:
-            article.highlight = _markers_to_html(_ellipsised(markdown_plain(headline)))
-            continue
-        if terms is None:
-            terms = substring_terms(text)[0]
-        source = f"{article.excerpt} {markdown_plain(article.body)}"
-        article.highlight = highlight_terms(snippet(source, terms), terms)

@@ -4,13 +4,9 @@ from urllib.parse import urlencode
 from django.views.generic import ListView
 
 from articles.models import Article, topics_in_use
-from articles.search import (
-    MAX_QUERY_LENGTH,
-    Query,
-    add_highlights,
-    with_snippets,
-)
+from articles.search import MAX_QUERY_LENGTH, Query
 from articles.search_pages import ResultPages
+from articles.search_snippets import add_highlights, with_snippets
 
 from .views import ARTICLES_PER_PAGE, PublicPageMixin
 
