@@ -140,11 +140,17 @@ def test_killed_worker_leaves_no_stall_and_its_rows_are_taken_within_the_lease(
     killed = workers["worker-a"]
     # Killed while it holds rows it has not sent yet (a batch under way), not
     # between batches when it holds only its mail in flight: those rows are
-    # what another sender must take over.
+    # what another sender must take over. The mail in flight is pending too,
+    # so a batch under way is more than one pending row.
     wait_for(
-        lambda: Delivery.objects.filter(
-            edition=edition, status="pending", claimed_by__contains=f":{killed.pid}:"
-        ).exists(),
+        lambda: (
+            Delivery.objects.filter(
+                edition=edition,
+                status="pending",
+                claimed_by__contains=f":{killed.pid}:",
+            ).count()
+            > 1
+        ),
         60,
         "worker-a to hold rows it has not sent yet",
     )
