@@ -57,6 +57,7 @@ TITLE_WINDOW = 2_000
 # read; in 14%, 9 ms walked, 13 ms read).
 WALK_COST = 2.6
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+NEWEST_FIRST = ("-published_at", "-pk")
 MAX_QUERY_LENGTH = 200
 # NUL cannot be sent to PostgreSQL; other control characters mean nothing here.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
@@ -139,7 +140,6 @@ def _full_text(queryset, text: str):
     fewer matches than that is ranked whole, and counted exactly.
     """
     query = reader_query(text)
-    newest_first = ("-published_at", "-pk")
     matches = _matches(queryset, query)
     newest = matches.order_by(*_candidates_order(queryset, matches)).values("pk")[
         :CANDIDATES
@@ -152,7 +152,7 @@ def _full_text(queryset, text: str):
     titled = (
         queryset.model.objects.published_or_scheduled()
         .filter(rank_vector=query, published_at__gte=_window_start(queryset.model))
-        .order_by(*newest_first)
+        .order_by(*NEWEST_FIRST)
         .values("pk")
     )[:TITLE_CANDIDATES]
     titled = matches.filter(pk__in=titled).values("pk")
@@ -169,7 +169,7 @@ def _full_text(queryset, text: str):
             ),
             live_newest=_live_newest(queryset.model),
         )
-        .order_by("-rank", "-published_at", "-pk")
+        .order_by("-rank", *NEWEST_FIRST)
     )
 
 
@@ -206,7 +206,7 @@ def _candidates_order(queryset, matches) -> tuple:
     if found < WALK_COST * walked:
         # published_at is never null in a live article: the order is unchanged.
         return (Coalesce("published_at", Value(EARLIEST)).desc(), "-pk")
-    return ("-published_at", "-pk")
+    return NEWEST_FIRST
 
 
 def _planned_rows(queryset) -> float:
@@ -218,9 +218,7 @@ def _planned_rows(queryset) -> float:
 def _live_newest(model):
     """The list position of the newest live article (see articles/ordering.py)."""
     return Subquery(
-        model.objects.live()
-        .order_by("-published_at", "-pk")
-        .values("list_position")[:1]
+        model.objects.live().order_by(*NEWEST_FIRST).values("list_position")[:1]
     )
 
 
@@ -296,4 +294,4 @@ def _substring(queryset, text: str):
         ),
         start=Value(0),
     )
-    return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+    return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
