@@ -12,6 +12,7 @@ import io
 import itertools
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.helpers import (
     AXE_DIR,
@@ -70,6 +72,50 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
+
+
+class OneRequestAtATime:
+    """WSGI wrapper: the live server handles one request at a time.
+
+    Its threads share the test's in-memory SQLite connection, and SQLite's
+    Python driver mixes up statements run on one connection at once: a page
+    and the preview frame loading together got 500s ("bad parameter or other
+    API misuse", a model built from another query's row) and 404s. The whole
+    response is read inside the lock, since a streamed one reads the database
+    as it goes.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serialized when it shares a connection."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        static_handler = server.thread.static_handler
+        server.thread.static_handler = lambda app: OneRequestAtATime(
+            static_handler(app)
+        )
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
