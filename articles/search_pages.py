@@ -20,7 +20,8 @@ class ResultPages(Paginator):
     matches). ``load(ids)`` then fetches the page's rows, in any order.
 
     A page past the last has no rows to count with: it is an ``EmptyPage``, as
-    Django's own paginator would say.
+    Django's own paginator would say. A ranking that runs too long is cancelled
+    (``search.TooSlow``).
     """
 
     # Offsets beyond this cannot hold results and would overflow the database.
@@ -40,11 +41,12 @@ class ResultPages(Paginator):
         bottom = (number - 1) * self.per_page
         sampled = "sample_oldest" in self.object_list.query.annotations
         columns = ("sample_oldest", "live_newest") if sampled else ()
-        ranked = list(
-            self.object_list.annotate(total=Window(Count("pk"))).values_list(
-                "pk", "total", *columns
-            )[bottom : bottom + self.per_page]
-        )
+        with search.time_limit(self.object_list):
+            ranked = list(
+                self.object_list.annotate(total=Window(Count("pk"))).values_list(
+                    "pk", "total", *columns
+                )[bottom : bottom + self.per_page]
+            )
         # ``count`` is a cached property: set here, it is never queried.
         if ranked:
             self.count = ranked[0][1]

@@ -98,12 +98,16 @@ def production_env(port: int, database_url: str, cache_url: str) -> dict:
 
 
 _EXPLAIN = re.compile(r"EXPLAIN \([^)]*\) ", re.IGNORECASE)
+_PLANNED = re.compile(r"\s*(SELECT|WITH|EXPLAIN|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 def explain_analyze(cursor, sql: str) -> str:
     """The plan and times of a query a page ran (EXPLAIN ANALYZE). A page's
     own EXPLAIN (search asks the planner how many articles match) is only
-    planned, so its time is the planning time."""
+    planned, so its time is the planning time; a transaction's BEGIN and
+    COMMIT have no plan."""
+    if not _PLANNED.match(sql):
+        return "(not planned)"
     if explain := _EXPLAIN.match(sql):
         cursor.execute("EXPLAIN (SUMMARY) " + sql[explain.end() :])
     else:

@@ -116,6 +116,34 @@ def test_only_words_to_leave_out_find_nothing(client):
         response = search(client, query)
         assert result_titles(response) == [], query
         assert "0 results for" in response.text
+        # The empty page says why, and what to do.
+        assert "only says what to leave out" in response.text, query
+        assert "Add a word to look for" in response.text, query
+
+
+def test_an_empty_search_with_a_word_to_look_for_gets_the_usual_advice(client):
+    ArticleFactory(title="Salary talks", body="Ask for a raise.\n")
+
+    for query in ("salary -raise", "zebra", "zebra -raise", '"raise salary"'):
+        response = search(client, query)
+        assert result_titles(response) == [], query
+        assert "only says what to leave out" not in response.text, query
+        assert "Try fewer words" in response.text, query
+
+
+@pytest.mark.parametrize(
+    ("text", "only_leaves_out"),
+    [
+        ("-career", True),
+        ('-career -"pay rise"', True),
+        ("career -pay", False),
+        ('"-career"', False),
+        ("-", False),
+        ("", False),
+    ],
+)
+def test_a_query_knows_when_it_only_leaves_words_out(text, only_leaves_out):
+    assert Query.parse(text).only_leaves_out is only_leaves_out
 
 
 def test_draft_and_scheduled_articles_are_never_found(client):
@@ -329,6 +357,9 @@ def test_every_page_has_a_search_box_in_the_header(client):
         assert 'name="q"' in header[0]
 
 
+# Outside a transaction, as a request runs: in a test's own, the time limit's
+# transaction would be a savepoint, and the limit reset before its release.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("count", [5, 60])
 def test_results_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, count
@@ -340,13 +371,16 @@ def test_results_page_runs_a_fixed_number_of_queries(
 
     # 1 ranks and counts the matches, 1 loads the page's articles with their
     # authors and snippets, 1 topics of that page; on PostgreSQL 2 more first
-    # ask the planner how many articles match (how to find the newest)
-    with django_assert_num_queries(3 + 2 * (connection.vendor == "postgresql")):
+    # ask the planner how many articles match (how to find the newest), and
+    # the ranking runs in a transaction of its own that sets its time limit
+    # (BEGIN, the limit, COMMIT)
+    with django_assert_num_queries(3 + 5 * (connection.vendor == "postgresql")):
         response = search(client, "interview")
 
     assert len(response.context["articles"]) == min(count, 12)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_empty_results_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries
 ):
@@ -354,8 +388,9 @@ def test_empty_results_page_runs_a_fixed_number_of_queries(
         ArticleFactory(title=f"Interview {n}", topics=[f"T{n}"])
 
     # 1 ranks and counts the matches (none), 1 topics to suggest; on
-    # PostgreSQL 2 more ask the planner how many articles match
-    with django_assert_num_queries(2 + 2 * (connection.vendor == "postgresql")):
+    # PostgreSQL 2 more ask the planner how many articles match, 3 set the
+    # ranking's time limit in a transaction of its own
+    with django_assert_num_queries(2 + 5 * (connection.vendor == "postgresql")):
         search(client, "zebra")
 
 
