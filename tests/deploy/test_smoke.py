@@ -335,6 +335,13 @@ def test_nginx_limits_floods_of_sign_ups_and_logins_per_client(stack):
         passed, refusal = until_refused(method, path, body)
         assert 6 <= passed < 20, (path, passed)
         assert b"<center>nginx" in refusal
+    # Searches: 60 a minute with a burst of 30, so a reader paging and
+    # refining never meets it, and a robot gets at most one a second.
+    searches = [stack.request("GET", f"/search/?q=flood+{n}")[0] for n in range(60)]
+    statuses = [response.status for response in searches]
+    assert 429 in statuses, statuses
+    refused = statuses.index(429)
+    assert refused >= 31 and set(statuses[:refused]) == {200}, statuses
     # Reading pages is not limited.
     assert {stack.request("GET", "/")[0].status for _ in range(10)} == {200}
     # A reader's count is a few short fields; a body over 1 KiB never
