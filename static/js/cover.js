@@ -9,13 +9,17 @@
     const fieldX = document.getElementById(box.dataset.focalX);
     const fieldY = document.getElementById(box.dataset.focalY);
     const frame = box.querySelector(".cover-focus__frame");
-    const image = box.querySelector(".cover-focus__image");
     const marker = box.querySelector(".cover-focus__marker");
     const hint = box.querySelector(".cover-focus__hint");
     const status = box.querySelector(".cover-focus__status");
     if (!input || !fieldX || !fieldY) {
       return;
     }
+    const image = document.createElement("img");
+    image.className = "cover-focus__image";
+    image.alt = "Preview of the chosen cover image";
+    image.setAttribute("aria-describedby", hint.id);
+    frame.prepend(image);
 
     function placeMarker() {
       marker.style.left = `${Number(fieldX.value) * 100}%`;

@@ -2,6 +2,7 @@
 the cover field's preview and label on the form."""
 
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -113,6 +114,10 @@ def test_cover_field_has_a_label_and_a_preview_area(editor_client):
     assert "data-cover-focus" in page
     assert 'name="cover_focal_x"' in page and 'type="hidden"' in page
     assert "js/cover.js" in page
+    # The preview's picture is added by the script with its source: an img
+    # without one is invalid HTML (the Nu Html Checker said so).
+    images = re.findall(r"<img\b[^>]*>", page)
+    assert all(re.search(r"\ssrc=\"[^\"]+\"", image) for image in images), images
 
 
 # -- The chosen file is kept across validation errors ----------------------
