@@ -98,26 +98,48 @@ class Query:
     def words(self) -> "Query":
         """The same query with each phrase's words in any order ("-phrases"
         to leave out are kept: only whole phrases are left out)."""
-        terms = []
-        for negative_phrase, phrase, negative_word, word in _TERM.findall(self.text):
-            if phrase and not negative_phrase:
-                terms.append(phrase)
-            else:
-                terms.append(f'-"{phrase}"' if phrase else negative_word + word)
+        terms = (
+            term.text if term.phrase and not term.left_out else term.typed
+            for term in _terms(self.text)
+        )
         return Query(" ".join(" ".join(terms).split()), self.truncated)
 
     @property
     def has_phrase(self) -> bool:
         """A quoted phrase to look for (which ``words`` unquotes)."""
-        terms = _TERM.findall(self.text)
-        return any(phrase and not negative for negative, phrase, _, _ in terms)
+        return any(term.phrase and not term.left_out for term in _terms(self.text))
 
     @property
     def only_leaves_out(self) -> bool:
         """Every word or phrase is one to leave out ("-career"): nothing is
         looked for, so nothing is found (``_matches``)."""
-        terms = _TERM.findall(self.text)
-        return bool(terms) and all(phrase or word for phrase, _, word, _ in terms)
+        terms = _terms(self.text)
+        return bool(terms) and all(term.left_out for term in terms)
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A word or a quoted phrase of a query, and whether it is left out."""
+
+    text: str
+    phrase: bool
+    left_out: bool
+
+    @property
+    def typed(self) -> str:
+        """As the reader wrote it."""
+        text = f'"{self.text}"' if self.phrase else self.text
+        return f"-{text}" if self.left_out else text
+
+
+def _terms(text: str) -> list[_Term]:
+    """The words and quoted phrases of ``text``, each with its leading "-"."""
+    return [
+        _Term(phrase, True, bool(negative))
+        if phrase
+        else _Term(word, False, bool(negative_word))
+        for negative, phrase, negative_word, word in _TERM.findall(text)
+    ]
 
 
 def article_search_vector():
@@ -315,15 +337,16 @@ def _stem(word: str) -> str:
 def substring_terms(text: str) -> tuple[list[str], list[str]]:
     """Terms every match must contain, and terms it must not ("-word")."""
     wanted, unwanted = [], []
-    for negative_phrase, phrase, negative_word, word in _TERM.findall(text):
-        if phrase:
-            if term := " ".join(phrase.lower().split()):
-                (unwanted if negative_phrase else wanted).append(term)
+    for term in _terms(text):
+        found = unwanted if term.left_out else wanted
+        if term.phrase:
+            if phrase := " ".join(term.text.lower().split()):
+                found.append(phrase)
             continue
         # Punctuation splits words ("full-time" is "full" and "time").
-        for part in _WORD.findall(word):
+        for part in _WORD.findall(term.text):
             if part.lower() not in _STOP_WORDS:
-                (unwanted if negative_word else wanted).append(_stem(part))
+                found.append(_stem(part))
     return wanted, unwanted
 
 
