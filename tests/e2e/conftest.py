@@ -21,7 +21,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.helpers import (
     AXE_DIR,
@@ -100,22 +99,12 @@ class OneRequestAtATime:
 
 
 @pytest.fixture(scope="session")
-def live_server(request):
+def live_server(live_server):
     """pytest-django's live server, serialized when it shares a connection."""
-    addr = (
-        request.config.getvalue("liveserver")
-        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "localhost"
-    )
-    server = LiveServer(addr, start=False)
-    if server.thread.connections_override:
-        static_handler = server.thread.static_handler
-        server.thread.static_handler = lambda app: OneRequestAtATime(
-            static_handler(app)
-        )
-    server.start()
-    yield server
-    server.stop()
+    if live_server.thread.connections_override:
+        httpd = live_server.thread.httpd
+        httpd.set_app(OneRequestAtATime(httpd.get_app()))
+    return live_server
 
 
 @pytest.fixture(scope="session")
